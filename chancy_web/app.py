@@ -1,0 +1,120 @@
+"""create_app(): the one place the Litestar app is composed."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from chancy import Chancy
+from litestar import Litestar, Router
+from litestar.config.cors import CORSConfig
+from litestar.datastructures import State
+from litestar.di import Provide
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import JsonRenderPlugin
+from litestar.openapi.spec import Components, SecurityScheme
+
+from chancy_web import migrations
+from chancy_web.__about__ import __version__
+from chancy_web.auth.backends import AuthBackend
+from chancy_web.auth.controller import AuthController
+from chancy_web.auth.guards import CSRF_HEADER, require_role
+from chancy_web.context import WebContext
+from chancy_web.db import provide_db
+from chancy_web.errors import exception_handlers
+from chancy_web.jobs.controller import JobController
+from chancy_web.queues.controller import QueueController
+from chancy_web.settings import Settings
+from chancy_web.spa import STATIC_DIR, spa_handlers
+from chancy_web.system.controller import SystemController, get_health, get_readiness
+from chancy_web.workers.controller import WorkerController
+
+if TYPE_CHECKING:
+    from chancy.worker import Worker
+
+log = logging.getLogger("chancy_web")
+
+API_PREFIX = "/api/v1"
+SECURITY = [{"bearer": []}, {"session": []}]
+
+
+def create_app(
+    chancy: Chancy,
+    *,
+    authentication_backend: AuthBackend,
+    allow_origins: Sequence[str] | None = None,
+    debug: bool = False,
+    settings: Settings | None = None,
+    worker: Worker | None = None,
+    static_dir: Path | None = STATIC_DIR,
+) -> Litestar:
+    """The chancy-web ASGI app for `chancy`, mountable under any path prefix.
+
+    The app opens `chancy.pool` at start-up if nobody has yet (and then closes it), and applies
+    its own migrations unless `settings.migrate_on_start` is off.
+    """
+    if not isinstance(authentication_backend, AuthBackend):
+        raise TypeError(
+            "authentication_backend must be an AuthBackend, such as "
+            "SimpleAuthBackend({'admin': '<argon2 hash from `chancy-web hash-password`>'})"
+        )
+    ctx = WebContext(chancy=chancy, auth=authentication_backend, settings=settings or Settings())
+    ctx.worker = worker
+
+    @asynccontextmanager
+    async def lifespan(_: Litestar) -> AsyncIterator[None]:
+        opened_here = chancy.pool.closed
+        if opened_here:
+            await chancy.pool.open()
+        try:
+            if ctx.settings.migrate_on_start and await migrations.migrate(chancy):
+                log.info("Applied chancy-web migrations")
+            yield
+        finally:
+            if opened_here:
+                await chancy.pool.close()
+
+    protected = Router(
+        "/",
+        guards=[require_role],
+        security=SECURITY,
+        route_handlers=[JobController, QueueController, WorkerController, SystemController],
+    )
+    api = Router(API_PREFIX, route_handlers=[AuthController, protected])
+
+    return Litestar(
+        route_handlers=[get_health, get_readiness, api, *spa_handlers(static_dir)],
+        dependencies={
+            "ctx": Provide(lambda: ctx, use_cache=True, sync_to_thread=False),
+            "db": Provide(provide_db),
+        },
+        state=State({"chancy_web": ctx}),
+        lifespan=[lifespan],
+        exception_handlers=exception_handlers,
+        cors_config=CORSConfig(
+            allow_origins=list(allow_origins),
+            allow_headers=["authorization", "content-type", CSRF_HEADER],
+        )
+        if allow_origins
+        else None,
+        openapi_config=OpenAPIConfig(
+            title="chancy-web",
+            version=__version__,
+            description="API of the chancy-web dashboard for the Chancy job queue.",
+            path=f"{API_PREFIX}/schema",
+            render_plugins=[JsonRenderPlugin()],
+            components=Components(
+                security_schemes={
+                    "bearer": SecurityScheme(type="http", scheme="bearer"),
+                    "session": SecurityScheme(
+                        type="apiKey", name=ctx.settings.session_cookie, security_scheme_in="cookie"
+                    ),
+                }
+            ),
+        ),
+        request_max_body_size=ctx.settings.max_body_bytes,
+        debug=debug,
+    )

@@ -1,0 +1,110 @@
+from __future__ import annotations
+
+from litestar import Controller, Request, Response, get, post
+from litestar.datastructures import Cookie
+from litestar.exceptions import NotAuthorizedException, TooManyRequestsException
+from litestar.params import Body
+from psycopg import AsyncConnection
+from typing_extensions import Annotated
+
+from chancy_web.auth import ratelimit
+from chancy_web.auth.guards import SESSION_SCOPE_KEY, read_token, require_role
+from chancy_web.auth.schemas import LoginRequest, LoginResponse, LogoutResponse, SessionInfo
+from chancy_web.auth.sessions import create_session, revoke_session
+from chancy_web.context import WebContext
+
+
+def _cookie(ctx: WebContext, request: Request, value: str, max_age: int) -> Cookie:  # type: ignore[type-arg]
+    return Cookie(
+        key=ctx.settings.session_cookie,
+        value=value,
+        max_age=max_age,
+        path=(request.scope.get("root_path") or "") + "/",
+        httponly=True,
+        samesite="strict",
+        secure=request.url.scheme == "https",
+    )
+
+
+class AuthController(Controller):
+    path = "/"
+    tags = ["auth"]
+
+    @post(
+        "/login",
+        operation_id="login",
+        summary="Log in; sets the session cookie and returns a bearer token",
+        status_code=200,
+        raises=[NotAuthorizedException, TooManyRequestsException],
+        security=[],
+    )
+    async def login(
+        self,
+        request: Request,  # type: ignore[type-arg]
+        ctx: WebContext,
+        db: AsyncConnection,
+        data: Annotated[LoginRequest, Body()],
+    ) -> Response[LoginResponse]:
+        client = request.client.host if request.client else "unknown"
+        keys = ratelimit.limit_keys(ctx.settings, data.username, client)
+        wait = await ratelimit.retry_after(db, ctx.chancy, ctx.settings, keys)
+        if wait is not None:
+            raise TooManyRequestsException(
+                f"Too many failed logins; try again in {wait} s",
+                headers={"Retry-After": str(wait)},
+            )
+        if not (data.username and data.password) or not await ctx.auth.login(
+            request, data.username, data.password
+        ):
+            await ratelimit.record_failure(db, ctx.chancy, keys)
+            await db.commit()  # keep the failure although the request ends in an error
+            raise NotAuthorizedException("Invalid username or password")
+
+        # Rotate: whatever session this client held before is revoked, never reused.
+        previous = read_token(request, ctx.settings.session_cookie)
+        if previous is not None:
+            await revoke_session(db, ctx.chancy, previous[0])
+        role = await ctx.auth.role_for(data.username)
+        new = await create_session(db, ctx.chancy, ctx.settings, data.username, role)
+        return Response(
+            LoginResponse(
+                token=new.token,
+                csrf_token=new.csrf_token,
+                username=data.username,
+                role=role,
+                expires_at=new.expires_at,
+            ),
+            cookies=[_cookie(ctx, request, new.token, ctx.settings.session_max_age_s)],
+        )
+
+    @post(
+        "/logout",
+        operation_id="logout",
+        summary="Log out; revokes the session and clears the cookie",
+        status_code=200,
+        security=[],
+    )
+    async def logout(
+        self,
+        request: Request,  # type: ignore[type-arg]
+        ctx: WebContext,
+        db: AsyncConnection,
+    ) -> Response[LogoutResponse]:
+        found = read_token(request, ctx.settings.session_cookie)
+        if found is not None:
+            await revoke_session(db, ctx.chancy, found[0])
+        await ctx.auth.logout(request)
+        return Response(
+            LogoutResponse(success=True), cookies=[_cookie(ctx, request, "", max_age=0)]
+        )
+
+    @get(
+        "/session",
+        operation_id="getSession",
+        summary="Who is logged in, with which role, and the CSRF token for the cookie session",
+        guards=[require_role],
+        raises=[NotAuthorizedException],
+    )
+    async def get_session(self, request: Request) -> SessionInfo:  # type: ignore[type-arg]
+        session: SessionInfo = request.scope[SESSION_SCOPE_KEY]  # type: ignore[literal-required]
+        return session

@@ -1,0 +1,79 @@
+"""Every protected route's guard: find the user, check their role, and check CSRF.
+
+A request is authenticated by its session token, read from `Authorization: Bearer` (scripts)
+or from the HttpOnly session cookie (the dashboard). Cookies are sent by browsers on their own,
+so unsafe requests that rely on the cookie must also carry the session's CSRF token in the
+`X-CSRF-Token` header. With no token at all, the auth backend may still authenticate the
+request by other means (an SSO or proxy header).
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from litestar.connection import ASGIConnection
+from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
+from litestar.handlers import BaseRouteHandler
+
+from chancy_web.auth.roles import Role
+from chancy_web.auth.schemas import SessionInfo, User
+from chancy_web.auth.sessions import load_session
+from chancy_web.context import WebContext
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+CSRF_HEADER = "x-csrf-token"
+#: Where the guard leaves what it found, for handlers that describe the session.
+SESSION_SCOPE_KEY = "chancy_web.session"
+
+
+def web_context(connection: ASGIConnection) -> WebContext:  # type: ignore[type-arg]
+    ctx: WebContext = connection.app.state["chancy_web"]
+    return ctx
+
+
+def read_token(connection: ASGIConnection, cookie_name: str) -> tuple[str, bool] | None:  # type: ignore[type-arg]
+    """The session token and whether it came from the cookie, or None."""
+    scheme, _, value = connection.headers.get("authorization", "").partition(" ")
+    if scheme.casefold() == "bearer" and value.strip():
+        return value.strip(), False
+    cookie = connection.cookies.get(cookie_name)
+    return (cookie, True) if cookie else None
+
+
+async def authenticate(connection: ASGIConnection) -> User:  # type: ignore[type-arg]
+    ctx = web_context(connection)
+    found = read_token(connection, ctx.settings.session_cookie)
+    if found is None:
+        user = await ctx.auth.authenticate(connection)
+        if user is None:
+            raise NotAuthorizedException("Authentication required")
+        connection.scope[SESSION_SCOPE_KEY] = SessionInfo(  # type: ignore[literal-required]
+            username=user.username, role=user.role, csrf_token=None, expires_at=None
+        )
+    else:
+        token, via_cookie = found
+        async with ctx.chancy.pool.connection(timeout=ctx.settings.pool_timeout_s) as conn:
+            session = await load_session(conn, ctx.chancy, ctx.settings, token)
+        if session is None:
+            raise NotAuthorizedException("Session expired or revoked; log in again")
+        if via_cookie and connection.scope.get("method", "GET") not in SAFE_METHODS:
+            sent = connection.headers.get(CSRF_HEADER, "")
+            if not secrets.compare_digest(sent.encode(), session.csrf_token.encode()):
+                raise PermissionDeniedException("CSRF token missing or invalid")
+        user = User(username=session.username, role=session.role)
+        connection.scope[SESSION_SCOPE_KEY] = SessionInfo(  # type: ignore[literal-required]
+            username=user.username,
+            role=user.role,
+            csrf_token=session.csrf_token if via_cookie else None,
+            expires_at=session.expires_at,
+        )
+    connection.scope["user"] = user
+    return user
+
+
+async def require_role(connection: ASGIConnection, handler: BaseRouteHandler) -> None:  # type: ignore[type-arg]
+    """Guard for protected routes; a handler names the least role it needs in `opt["role"]`."""
+    user = await authenticate(connection)
+    needed = Role(handler.opt.get("role", Role.VIEWER))
+    if not user.role.allows(needed):
+        raise PermissionDeniedException(f"This action needs the {needed} role")

@@ -1,0 +1,42 @@
+"""argon2id password hashing, with the same cost for unknown users as for known ones."""
+
+from __future__ import annotations
+
+import functools
+import secrets
+
+import anyio.to_thread
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+_hasher = PasswordHasher()  # argon2id, RFC 9106 low-memory profile
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def is_hash(value: str) -> bool:
+    return value.startswith("$argon2")
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    # Verified against when the user is unknown, so that a miss costs what a hit costs and
+    # response times do not reveal which usernames exist.
+    return hash_password(secrets.token_urlsafe(16))
+
+
+def _verify(stored_hash: str | None, password: str) -> bool:
+    try:
+        return _hasher.verify(stored_hash or _dummy_hash(), password) and stored_hash is not None
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+async def verify_password(stored_hash: str | None, password: str) -> bool:
+    """True if `password` matches `stored_hash`; a None hash always costs one verification.
+
+    Runs in a thread: argon2 takes tens of milliseconds of CPU and would stall the event loop.
+    """
+    return await anyio.to_thread.run_sync(_verify, stored_hash, password)

@@ -1,0 +1,39 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+import msgspec
+
+from chancy_web.auth.roles import Role
+
+
+class User(msgspec.Struct, frozen=True, kw_only=True):
+    username: str
+    role: Role
+
+
+class LoginRequest(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    username: str = msgspec.field()
+    password: str = msgspec.field()
+
+
+class LoginResponse(msgspec.Struct, kw_only=True):
+    #: Send as `Authorization: Bearer <token>` from scripts; browsers use the cookie instead.
+    token: str
+    #: Send as the `X-CSRF-Token` header with unsafe requests authenticated by the cookie.
+    csrf_token: str
+    username: str
+    role: Role
+    expires_at: datetime
+
+
+class SessionInfo(msgspec.Struct, kw_only=True):
+    username: str
+    role: Role
+    #: None when the request is not authenticated by a session cookie.
+    csrf_token: str | None
+    expires_at: datetime | None
+
+
+class LogoutResponse(msgspec.Struct, kw_only=True):
+    success: bool

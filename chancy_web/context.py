@@ -1,0 +1,47 @@
+"""What every request handler shares: the Chancy app, the auth backend and the settings."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from chancy import Chancy
+
+from chancy_web.settings import Settings
+
+if TYPE_CHECKING:
+    from chancy.worker import Worker
+
+    from chancy_web.auth.backends import AuthBackend
+
+
+@dataclass
+class TtlCache:
+    """A value recomputed at most once per `ttl` seconds, shared by every viewer."""
+
+    ttl: float
+    _value: Any = None
+    _expires: float = 0.0
+    _lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+
+    async def get(self, compute: Any) -> Any:
+        async with self._lock:
+            if time.monotonic() >= self._expires:
+                self._value = await compute()
+                self._expires = time.monotonic() + self.ttl
+            return self._value
+
+
+@dataclass
+class WebContext:
+    chancy: Chancy
+    auth: AuthBackend
+    settings: Settings
+    #: The worker hosting the API in plugin mode; None when standalone or embedded.
+    worker: Worker | None = None
+    functions: TtlCache = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.functions = TtlCache(self.settings.functions_cache_s)

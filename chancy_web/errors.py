@@ -1,0 +1,33 @@
+"""One error shape everywhere: Litestar's `{status_code, detail, extra}` JSON.
+
+Litestar already answers bad input with 400 and unknown routes with 404 in that shape; this
+module adds 503 for an unavailable or overloaded database instead of a 500 or a hung request.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import psycopg
+from litestar import Request, Response
+from litestar.types import ExceptionHandlersMap
+from psycopg_pool import PoolTimeout
+
+log = logging.getLogger("chancy_web")
+
+
+def _unavailable(request: Request, exc: Exception) -> Response[dict[str, object]]:
+    timed_out = isinstance(exc, psycopg.errors.QueryCanceled | PoolTimeout)
+    detail = "The database timed out" if timed_out else "The database is unavailable"
+    log.warning("%s %s: %s (%s)", request.method, request.url.path, detail, exc)
+    return Response(
+        {"status_code": 503, "detail": detail},
+        status_code=503,
+        headers={"Retry-After": "5"},
+    )
+
+
+exception_handlers: ExceptionHandlersMap = {
+    psycopg.OperationalError: _unavailable,
+    PoolTimeout: _unavailable,
+}

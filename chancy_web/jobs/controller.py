@@ -1,0 +1,67 @@
+from __future__ import annotations
+
+from uuid import UUID
+
+from litestar import Controller, get
+from litestar.di import Provide
+from litestar.exceptions import NotFoundException, ValidationException
+from psycopg import AsyncConnection
+
+from chancy_web.context import WebContext
+from chancy_web.jobs import queries
+from chancy_web.jobs.filters import JobFilter, provide_job_filter
+from chancy_web.jobs.schemas import JobDetail, JobPage, JobSummary
+
+
+class JobController(Controller):
+    path = "/jobs"
+    tags = ["jobs"]
+    dependencies = {"job_filter": Provide(provide_job_filter)}
+
+    @get(
+        "/",
+        operation_id="listJobs",
+        summary="List jobs, newest first or in the order that fits the state",
+        description=(
+            "Without `pagination=true` the body is a bare array, as in the reference plugin. "
+            "Pending and retrying jobs sort by scheduled_at, running ones by started_at, "
+            "finished ones by completed_at (newest first); all states together by id, newest "
+            "first. `before=<job id>` keeps the reference's id order."
+        ),
+        raises=[ValidationException],
+    )
+    async def list_jobs(
+        self, ctx: WebContext, db: AsyncConnection, job_filter: JobFilter
+    ) -> JobPage | list[JobSummary]:
+        page = await queries.list_jobs(db, ctx.chancy, job_filter)
+        if not job_filter.envelope:
+            return page.items
+        return JobPage(
+            items=page.items,
+            has_more=page.has_more,
+            next_cursor=page.next_cursor.encode() if page.next_cursor else None,
+            prev_cursor=page.prev_cursor.encode() if page.prev_cursor else None,
+        )
+
+    @get(
+        "/functions",
+        operation_id="listJobFunctions",
+        summary="Distinct job function names, sorted (cached for a minute)",
+    )
+    async def list_job_functions(self, ctx: WebContext, db: AsyncConnection) -> list[str]:
+        functions: list[str] = await ctx.functions.get(
+            lambda: queries.list_functions(db, ctx.chancy)
+        )
+        return functions
+
+    @get(
+        "/{job_id:uuid}",
+        operation_id="getJob",
+        summary="One job with its arguments, metadata and every attempt's traceback",
+        raises=[NotFoundException],
+    )
+    async def get_job(self, ctx: WebContext, db: AsyncConnection, job_id: UUID) -> JobDetail:
+        job = await queries.get_job(db, ctx.chancy, job_id)
+        if job is None:
+            raise NotFoundException(f"Job {job_id} not found")
+        return job

@@ -1,0 +1,196 @@
+"""The job list's query: parsed once from the URL into one typed `JobFilter`.
+
+The `filters` parameter is the reference's JSON array of `[field, operator, value]` triples,
+extended with more fields; every value is checked against its field's type here, so a bad
+value is a 400 with a readable message, never a database error.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Annotated, Any, Literal
+from uuid import UUID
+
+import msgspec
+from litestar.exceptions import ValidationException
+from litestar.params import Parameter
+
+from chancy_web.context import WebContext
+from chancy_web.jobs.schemas import JOB_STATES, JobState
+
+Operator = Literal["=", "~", ">", "<", ">=", "<="]
+_COMPARISONS = ("=", ">", "<", ">=", "<=")
+MAX_FILTERS = 20
+
+#: Each filterable column, its value type and the operators it allows.
+FIELDS: dict[str, tuple[type, tuple[str, ...]]] = {
+    "state": (str, ("=",)),
+    "queue": (str, ("=", "~")),
+    "func": (str, ("=", "~")),
+    "priority": (int, _COMPARISONS),
+    "attempts": (int, _COMPARISONS),
+    "max_attempts": (int, _COMPARISONS),
+    "id": (UUID, ("=",)),
+    "unique_key": (str, ("=", "~")),
+    "taken_by": (str, ("=", "~")),
+    "created_at": (datetime, _COMPARISONS),
+    "scheduled_at": (datetime, _COMPARISONS),
+    "started_at": (datetime, _COMPARISONS),
+    "completed_at": (datetime, _COMPARISONS),
+}
+
+
+@dataclass(frozen=True)
+class Condition:
+    field: str
+    op: str
+    value: Any
+
+
+@dataclass(frozen=True)
+class Cursor:
+    """A position in a list: the sort key of a row, which way to read, and the list's order."""
+
+    order: str
+    direction: Literal["next", "prev"]
+    key: Any
+    id: UUID
+
+    def encode(self) -> str:
+        raw = msgspec.json.encode([self.order, self.direction, self.key, self.id])
+        return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+    @classmethod
+    def decode(cls, text: str) -> Cursor:
+        try:
+            raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+            order, direction, key, id_ = msgspec.json.decode(raw)
+            if direction not in ("next", "prev") or not isinstance(order, str):
+                raise ValueError(direction)
+            if isinstance(key, str):
+                key = datetime.fromisoformat(key)
+            return cls(order=order, direction=direction, key=key, id=UUID(id_))
+        except (ValueError, TypeError, binascii.Error, msgspec.DecodeError) as exc:
+            raise ValidationException("cursor is not a cursor returned by this API") from exc
+
+
+@dataclass(frozen=True)
+class JobFilter:
+    limit: int
+    conditions: tuple[Condition, ...] = ()
+    state: JobState | None = None
+    before: UUID | None = None
+    cursor: Cursor | None = None
+    envelope: bool = False
+
+
+def _coerce(name: str, kind: type, value: Any) -> Any:
+    try:
+        if kind is int:
+            if isinstance(value, bool) or not isinstance(value, int | str):
+                raise ValueError
+            return int(value)
+        if kind is UUID:
+            return UUID(str(value))
+        if kind is datetime:
+            parsed = datetime.fromisoformat(str(value))
+            if parsed.tzinfo is None:
+                raise ValueError
+            return parsed
+        if not isinstance(value, str):
+            raise ValueError
+        if name == "state" and value not in JOB_STATES:
+            raise ValueError
+        return value
+    except ValueError:
+        expected = {int: "an integer", UUID: "a UUID", datetime: "an ISO 8601 time with offset"}
+        raise ValidationException(
+            f"Invalid value {value!r} for filter field {name!r}: expected "
+            + (f"one of {', '.join(JOB_STATES)}" if name == "state" else expected.get(kind, "a string"))
+        ) from None
+
+
+def parse_filters(text: str | None) -> tuple[Condition, ...]:
+    if not text:
+        return ()
+    try:
+        triples = msgspec.json.decode(text)
+    except msgspec.DecodeError:
+        raise ValidationException("Invalid JSON in filters parameter") from None
+    if not isinstance(triples, list):
+        raise ValidationException("filters must be an array")
+    if len(triples) > MAX_FILTERS:
+        raise ValidationException(f"At most {MAX_FILTERS} filters are allowed")
+    conditions = []
+    for triple in triples:
+        if not (isinstance(triple, list) and len(triple) == 3 and isinstance(triple[0], str)):
+            raise ValidationException("Each filter must be [key, operator, value]")
+        name, op, value = triple
+        if name not in FIELDS:
+            raise ValidationException(f"Unknown filter field: {name}")
+        kind, operators = FIELDS[name]
+        if op not in operators:
+            raise ValidationException(f"Operator '{op}' not allowed for field '{name}'")
+        conditions.append(Condition(name, op, _coerce(name, kind, value)))
+    return tuple(conditions)
+
+
+async def provide_job_filter(
+    ctx: WebContext,
+    job_state: Annotated[
+        JobState | None, Parameter(query="state", description="Only jobs in this state")
+    ] = None,
+    queue: Annotated[str | None, Parameter(description="Only jobs of this queue")] = None,
+    func: Annotated[
+        str | None, Parameter(description="Only jobs whose function name contains this")
+    ] = None,
+    limit: Annotated[
+        int, Parameter(ge=1, description="Page size; values above the maximum are clamped")
+    ] = 100,
+    before: Annotated[
+        str | None,
+        Parameter(
+            description="A job id (reference behaviour: older ids, newest first) or a next_cursor"
+        ),
+    ] = None,
+    cursor: Annotated[
+        str | None, Parameter(description="An opaque next_cursor or prev_cursor from a page")
+    ] = None,
+    pagination: Annotated[
+        str | None,
+        Parameter(description="`true` for a page envelope; otherwise a bare array (reference)"),
+    ] = None,
+    filters: Annotated[
+        str | None,
+        Parameter(description='JSON array of [field, operator, value], e.g. [["attempts",">=","2"]]'),
+    ] = None,
+) -> JobFilter:
+    if before is not None and cursor is not None:
+        raise ValidationException("Pass either before or cursor, not both")
+    conditions = list(parse_filters(filters))
+    if queue is not None:
+        conditions.append(Condition("queue", "=", queue))
+    if func is not None:
+        conditions.append(Condition("func", "~", func))
+    # A single state condition from `filters` picks the state's order, as `state=` does.
+    states = {c.value for c in conditions if c.field == "state"}
+    if job_state is None and len(states) == 1:
+        job_state = states.pop()
+    legacy_before = None
+    if before is not None:
+        # Reference clients echo next_cursor into `before`: accept both that and a job id.
+        try:
+            legacy_before = UUID(before)
+        except ValueError:
+            cursor = before
+    return JobFilter(
+        limit=min(limit, ctx.settings.max_page_size),
+        conditions=tuple(conditions),
+        state=job_state,
+        before=legacy_before,
+        cursor=Cursor.decode(cursor) if cursor else None,
+        envelope=pagination == "true",
+    )

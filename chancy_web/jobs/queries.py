@@ -1,0 +1,158 @@
+"""Job SQL. Lists read only the slim columns and page by keyset on the key they sort by."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+from uuid import UUID
+
+import msgspec
+from chancy import Chancy
+from litestar.exceptions import ValidationException
+from psycopg import AsyncConnection, sql
+from psycopg.rows import class_row, dict_row
+
+from chancy_web.db import table
+from chancy_web.jobs.filters import Condition, Cursor, JobFilter
+from chancy_web.jobs.schemas import JobDetail, JobState, JobSummary
+
+SUMMARY_COLUMNS = sql.SQL(
+    """id, queue, func, state, priority, attempts, max_attempts, taken_by, created_at,
+    scheduled_at, started_at, completed_at, unique_key,
+    left(substring(errors->-1->>'traceback' from '([^\\n]+)\\s*$'), 300) AS error"""
+)
+DETAIL_COLUMNS = sql.SQL("{summary}, kwargs, meta, limits, errors, claim_id").format(
+    summary=SUMMARY_COLUMNS
+)
+
+
+@dataclass(frozen=True)
+class Order:
+    """How a list is sorted: by `column` (then id), or by id alone when `column` is None."""
+
+    name: str
+    column: str | None
+    descending: bool
+
+
+NEWEST = Order("newest", None, True)
+#: Each state sorts by the time that matters for it; id breaks ties so the order is total.
+ORDER_BY_STATE: dict[JobState | None, Order] = {
+    None: NEWEST,
+    "pending": Order("next_to_run", "scheduled_at", False),
+    "retrying": Order("next_to_run", "scheduled_at", False),
+    "running": Order("longest_running", "started_at", False),
+    "succeeded": Order("recently_completed", "completed_at", True),
+    "failed": Order("recently_completed", "completed_at", True),
+}
+
+
+@dataclass(frozen=True)
+class Page:
+    items: list[JobSummary]
+    has_more: bool
+    next_cursor: Cursor | None
+    prev_cursor: Cursor | None
+
+
+def _escape_like(value: str) -> str:
+    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _condition(c: Condition) -> tuple[sql.Composable, Any]:
+    column = sql.Identifier(c.field)
+    if c.op == "~":
+        return sql.SQL("{} ILIKE %s").format(column), f"%{_escape_like(c.value)}%"
+    return sql.SQL("{} {} %s").format(column, sql.SQL(c.op)), c.value
+
+
+def _key(order: Order, row: JobSummary) -> Any:
+    return None if order.column is None else getattr(row, order.column)
+
+
+def _cursor(order: Order, direction: str, row: JobSummary) -> Cursor:
+    return Cursor(order=order.name, direction=direction, key=_key(order, row), id=row.id)  # type: ignore[arg-type]
+
+
+async def list_jobs(conn: AsyncConnection, chancy: Chancy, f: JobFilter) -> Page:
+    order = NEWEST if f.before is not None else ORDER_BY_STATE[f.state]
+    where: list[sql.Composable] = []
+    params: list[Any] = []
+    for condition in f.conditions:
+        clause, value = _condition(condition)
+        where.append(clause)
+        params.append(value)
+    if f.state is not None:
+        where.append(sql.SQL("state = %s"))
+        params.append(f.state)
+    if f.before is not None:
+        where.append(sql.SQL("id < %s"))
+        params.append(f.before)
+
+    backwards = f.cursor is not None and f.cursor.direction == "prev"
+    descending = order.descending != backwards
+    if f.cursor is not None:
+        if f.cursor.order != order.name:
+            raise ValidationException("cursor belongs to a list in another order (another state)")
+        comparison = sql.SQL("<" if descending else ">")
+        if order.column is None:
+            where.append(sql.SQL("id {} %s").format(comparison))
+            params.append(f.cursor.id)
+        else:
+            where.append(
+                sql.SQL("({}, id) {} (%s, %s)").format(sql.Identifier(order.column), comparison)
+            )
+            params += [f.cursor.key, f.cursor.id]
+
+    direction = sql.SQL("DESC" if descending else "ASC")
+    order_by = [sql.SQL("id {}").format(direction)]
+    if order.column is not None:
+        order_by.insert(0, sql.SQL("{} {}").format(sql.Identifier(order.column), direction))
+    query = sql.SQL("SELECT {columns} FROM {jobs} {where} ORDER BY {order_by} LIMIT %s").format(
+        columns=SUMMARY_COLUMNS,
+        jobs=table(chancy, "jobs"),
+        where=sql.SQL("WHERE ") + sql.SQL(" AND ").join(where) if where else sql.SQL(""),
+        order_by=sql.SQL(", ").join(order_by),
+    )
+    async with conn.cursor(row_factory=class_row(JobSummary)) as cursor:
+        await cursor.execute(query, [*params, f.limit + 1])
+        rows = await cursor.fetchall()
+
+    extra = len(rows) > f.limit
+    rows = rows[: f.limit]
+    if backwards:
+        rows.reverse()
+    # Reading forwards, more rows follow if the query found one past the page; reading
+    # backwards, the page we came from follows. Rows precede the page if we came from them.
+    has_more = True if backwards else extra
+    has_before = extra if backwards else f.cursor is not None
+    return Page(
+        items=rows,
+        has_more=has_more and bool(rows),
+        next_cursor=_cursor(order, "next", rows[-1]) if has_more and rows else None,
+        prev_cursor=_cursor(order, "prev", rows[0]) if has_before and rows else None,
+    )
+
+
+async def get_job(conn: AsyncConnection, chancy: Chancy, job_id: UUID) -> JobDetail | None:
+    async with conn.cursor(row_factory=dict_row) as cursor:
+        await cursor.execute(
+            sql.SQL("SELECT {columns} FROM {jobs} WHERE id = %s").format(
+                columns=DETAIL_COLUMNS, jobs=table(chancy, "jobs")
+            ),
+            (job_id,),
+        )
+        row = await cursor.fetchone()
+    if row is None:
+        return None
+    row["limits"] = row["limits"] or []
+    row["errors"] = row["errors"] or []
+    row["meta"] = row["meta"] or {}
+    return msgspec.convert(row, JobDetail)
+
+
+async def list_functions(conn: AsyncConnection, chancy: Chancy) -> list[str]:
+    cursor = await conn.execute(
+        sql.SQL("SELECT DISTINCT func FROM {jobs} ORDER BY func").format(jobs=table(chancy, "jobs"))
+    )
+    return [func for (func,) in await cursor.fetchall()]

@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+from uuid import UUID
+
+import msgspec
+
+JobState = Literal["pending", "running", "failed", "retrying", "succeeded"]
+JOB_STATES: tuple[JobState, ...] = ("pending", "running", "failed", "retrying", "succeeded")
+
+
+class JobSummary(msgspec.Struct, kw_only=True):
+    """A row of a job list: everything but the heavy columns (kwargs, meta, tracebacks)."""
+
+    id: UUID
+    queue: str
+    func: str
+    state: JobState
+    priority: int
+    attempts: int
+    max_attempts: int
+    taken_by: str | None
+    created_at: datetime
+    scheduled_at: datetime
+    started_at: datetime | None
+    completed_at: datetime | None
+    unique_key: str | None
+    #: The last line of the latest traceback (usually `ExceptionType: message`), if any.
+    error: str | None
+
+
+class JobLimit(msgspec.Struct, kw_only=True):
+    #: "time" or "memory".
+    t: str
+    v: int
+
+
+class JobError(msgspec.Struct, kw_only=True):
+    attempt: int
+    traceback: str
+
+
+class JobDetail(JobSummary, kw_only=True):
+    kwargs: dict[str, Any]
+    meta: dict[str, Any]
+    limits: list[JobLimit]
+    errors: list[JobError]
+    claim_id: UUID | None
+
+
+class JobPage(msgspec.Struct, kw_only=True):
+    """One keyset page. Pass `next_cursor` as `cursor` for older rows in the list's order, and
+    `prev_cursor` for the rows before this page. `next_cursor` is null on the last page."""
+
+    items: list[JobSummary]
+    has_more: bool
+    next_cursor: str | None
+    prev_cursor: str | None

@@ -1,0 +1,178 @@
+"""`Api`, the Chancy plugin that serves chancy-web inside a worker, and the extension point."""
+
+from __future__ import annotations
+
+import abc
+import asyncio
+import contextlib
+import logging
+import socket
+import typing
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
+
+import uvicorn
+from chancy.plugin import Plugin
+
+from chancy_web import migrations
+from chancy_web.auth.backends import AuthBackend
+from chancy_web.auth.ratelimit import delete_old_failures
+from chancy_web.auth.sessions import delete_expired
+from chancy_web.settings import Settings
+
+if TYPE_CHECKING:
+    from chancy import Chancy
+    from chancy.worker import Worker
+
+log = logging.getLogger("chancy_web")
+
+
+class RouteT(typing.TypedDict):
+    """A route of an `ApiPlugin`, as in the reference plugin."""
+
+    path: str
+    endpoint: Callable[..., Any]
+    methods: list[str] | None
+    name: str | None
+    is_websocket: bool | None
+
+
+class ApiPlugin(abc.ABC):
+    """Adds endpoints to the API. `routes()` may also return Litestar handlers or controllers."""
+
+    def __init__(self, api: Api) -> None:
+        self.api = api
+
+    @abc.abstractmethod
+    def name(self) -> str: ...
+
+    def routes(self) -> Sequence[Any]:
+        return []
+
+
+class _EmbeddedServer(uvicorn.Server):
+    # The worker owns SIGINT/SIGTERM; the plugin stops uvicorn from the worker's shutdown path.
+    @contextlib.contextmanager
+    def capture_signals(self) -> typing.Iterator[None]:
+        yield
+
+
+class Api(Plugin):
+    """Serves the chancy-web API and dashboard from a Chancy worker.
+
+    A drop-in for `chancy.plugins.api.Api`: same constructor, same identifier, so
+    `chancy --app module.chancy worker web` serves chancy-web once this plugin is in
+    `plugins=[...]`. Configuration errors (no auth backend, port in use) fail the worker's
+    start-up instead of being logged and ignored.
+
+    `secret_key` is accepted for compatibility and not needed: sessions live in Postgres, so
+    they survive restarts and work across replicas without a shared secret.
+    """
+
+    def __init__(
+        self,
+        *,
+        port: int = 8000,
+        host: str = "127.0.0.1",
+        debug: bool = False,
+        allow_origins: list[str] | None = None,
+        secret_key: str | None = None,
+        authentication_backend: AuthBackend,
+        settings: Settings | None = None,
+    ) -> None:
+        super().__init__()
+        if not isinstance(authentication_backend, AuthBackend):
+            raise TypeError(
+                "Api needs authentication_backend=<an AuthBackend>, for example "
+                "SimpleAuthBackend({'admin': '<hash from `chancy-web hash-password`>'})"
+            )
+        self.port = port
+        self.host = host
+        self.debug = debug
+        self.allow_origins = allow_origins or []
+        self.secret_key = secret_key
+        self.authentication_backend = authentication_backend
+        self.settings = settings or Settings()
+        self.plugins: list[type[ApiPlugin]] = []
+        self._socket: socket.socket | None = None
+        self._server: _EmbeddedServer | None = None
+
+    @staticmethod
+    def get_identifier() -> str:
+        return "chancy.api"
+
+    def migrate_key(self) -> str:
+        return migrations.MIGRATE_KEY
+
+    def migrate_package(self) -> str:
+        return migrations.__name__
+
+    def get_tables(self) -> list[str]:
+        return ["web_sessions", "web_login_failures"]
+
+    def bind(self) -> socket.socket:
+        """Bind the listening socket now, so that a taken port fails start-up loudly."""
+        if self._socket is None:
+            family = socket.AF_INET6 if ":" in self.host else socket.AF_INET
+            sock = socket.socket(family, socket.SOCK_STREAM)
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            try:
+                sock.bind((self.host, self.port))
+            except OSError as exc:
+                sock.close()
+                raise RuntimeError(
+                    f"chancy-web cannot listen on {self.host}:{self.port}: {exc.strerror}"
+                ) from exc
+            sock.listen(2048)
+            sock.setblocking(False)
+            self._socket = sock
+        return self._socket
+
+    @property
+    def port_bound(self) -> int:
+        """The port actually listened on (useful with port=0)."""
+        return int(self.bind().getsockname()[1])
+
+    async def on_worker_started(self, *, worker: Worker) -> None:
+        self.bind()
+
+    async def run(self, worker: Worker, chancy: Chancy) -> None:
+        from chancy_web.app import create_app
+
+        sock = self.bind()
+        app = create_app(
+            chancy,
+            authentication_backend=self.authentication_backend,
+            allow_origins=self.allow_origins,
+            debug=self.debug,
+            settings=self.settings,
+            worker=worker,
+        )
+        self._server = server = _EmbeddedServer(
+            uvicorn.Config(app, log_level="warning", access_log=False, proxy_headers=False)
+        )
+        chancy.log.info(f"chancy-web running at http://{self.host}:{self.port_bound}")
+        serving = asyncio.create_task(server.serve(sockets=[sock]))
+        try:
+            await asyncio.shield(serving)
+        finally:
+            # Cancelled by the worker's shutdown: let uvicorn finish requests and the lifespan.
+            server.should_exit = True
+            await serving
+            self._close_socket()
+
+    async def on_worker_stopped(self, *, worker: Worker) -> None:
+        if self._server is not None:
+            self._server.should_exit = True
+
+    def _close_socket(self) -> None:
+        if self._socket is not None:
+            self._socket.close()
+            self._socket = None
+
+    async def cleanup(self, chancy: Chancy) -> int | None:
+        """Called by the Pruner plugin: forget ended sessions and old failed logins."""
+        async with chancy.pool.connection() as conn:
+            removed = await delete_expired(conn, chancy, self.settings)
+            removed += await delete_old_failures(conn, chancy, self.settings)
+        return removed or None

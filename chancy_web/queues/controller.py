@@ -1,0 +1,30 @@
+from __future__ import annotations
+
+from litestar import Controller, get
+from litestar.exceptions import NotFoundException
+from psycopg import AsyncConnection
+
+from chancy_web.context import WebContext
+from chancy_web.queues import queries
+from chancy_web.queues.schemas import QueueInfo
+
+
+class QueueController(Controller):
+    path = "/queues"
+    tags = ["queues"]
+
+    @get("/", operation_id="listQueues", summary="Every queue, by name")
+    async def list_queues(self, ctx: WebContext, db: AsyncConnection) -> list[QueueInfo]:
+        return await queries.list_queues(db, ctx.chancy)
+
+    @get(
+        "/{name:str}",
+        operation_id="getQueue",
+        summary="One queue's settings",
+        raises=[NotFoundException],
+    )
+    async def get_queue(self, ctx: WebContext, db: AsyncConnection, name: str) -> QueueInfo:
+        queue = await queries.get_queue(db, ctx.chancy, name)
+        if queue is None:
+            raise NotFoundException(f"Queue {name!r} not found")
+        return queue

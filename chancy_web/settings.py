@@ -1,0 +1,39 @@
+"""Tunables for the web layer, with defaults that are safe in production."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, kw_only=True)
+class Settings:
+    #: Every request's queries are cancelled after this long; the client gets a 503.
+    statement_timeout_ms: int = 5_000
+    #: How long a request waits for a pooled connection before giving up with a 503.
+    pool_timeout_s: float = 5.0
+    #: Largest page a list endpoint returns; larger `limit`s are clamped to it.
+    max_page_size: int = 100
+    #: Sessions end after this long without a request...
+    session_idle_timeout_s: int = 12 * 3600
+    #: ...and after this long in any case.
+    session_max_age_s: int = 7 * 24 * 3600
+    #: Failed logins allowed per username, and per client address, in one window.
+    login_failures_per_user: int = 10
+    login_failures_per_client: int = 50
+    login_failure_window_s: int = 15 * 60
+    #: Name of the HttpOnly session cookie.
+    session_cookie: str = "chancy_web_session"
+    #: Apply the web layer's own migrations (its tables only) when the app starts.
+    migrate_on_start: bool = True
+    #: Seconds the distinct function names are cached for (per app).
+    functions_cache_s: float = 60.0
+    #: Largest accepted request body, in bytes.
+    max_body_bytes: int = 1_048_576
+    #: Executors a queue may be given (issue: admin-only executor changes).
+    allowed_executors: tuple[str, ...] = field(
+        default=(
+            "chancy.executors.process.ProcessExecutor",
+            "chancy.executors.thread.ThreadedExecutor",
+            "chancy.executors.asyncex.AsyncExecutor",
+        )
+    )

@@ -1,0 +1,85 @@
+from __future__ import annotations
+
+from importlib.metadata import version
+
+from litestar import Controller, Response, get
+from psycopg import AsyncConnection
+
+from chancy_web import migrations
+from chancy_web.__about__ import __version__
+from chancy_web.context import WebContext
+from chancy_web.system.schemas import (
+    Configuration,
+    DatabaseInfo,
+    Health,
+    PluginInfo,
+    Readiness,
+    SystemInfo,
+)
+
+
+@get("/health", operation_id="getHealth", summary="Liveness: the process answers", tags=["system"])
+async def get_health() -> Health:
+    return Health(status="healthy")
+
+
+@get(
+    "/health/ready",
+    operation_id="getReadiness",
+    summary="Readiness: the database answers and every migration is applied (503 otherwise)",
+    tags=["system"],
+    responses={},
+)
+async def get_readiness(ctx: WebContext) -> Response[Readiness]:
+    try:
+        async with ctx.chancy.pool.connection(timeout=ctx.settings.pool_timeout_s) as conn:
+            await conn.execute("SELECT 1")
+    except Exception as exc:  # any failure to reach the database means "not ready"
+        return Response(
+            Readiness(status="unavailable", database=False, migrations=False, detail=str(exc)),
+            status_code=503,
+        )
+    current = await ctx.chancy.is_up_to_date() and await migrations.is_up_to_date(ctx.chancy)
+    return Response(
+        Readiness(
+            status="ready" if current else "unavailable",
+            database=True,
+            migrations=current,
+            detail=None if current else "Migrations are pending: run `chancy misc migrate`",
+        ),
+        status_code=200 if current else 503,
+    )
+
+
+class SystemController(Controller):
+    path = "/"
+    tags = ["system"]
+
+    @get("/configuration", operation_id="getConfiguration", summary="Plugins in use")
+    async def get_configuration(self, ctx: WebContext) -> Configuration:
+        return Configuration(plugins=[type(p).__name__ for p in ctx.chancy.plugins.values()])
+
+    @get("/system", operation_id="getSystem", summary="Versions and database")
+    async def get_system(self, ctx: WebContext, db: AsyncConnection) -> SystemInfo:
+        cursor = await db.execute("SELECT version()")
+        row = await cursor.fetchone()
+        return SystemInfo(
+            chancy_version=version("chancy"),
+            chancy_web_version=__version__,
+            database=DatabaseInfo(version=row[0] if row else None, prefix=ctx.chancy.prefix),
+        )
+
+    @get("/plugins", operation_id="listPlugins", summary="Every Chancy plugin in use")
+    async def list_plugins(self, ctx: WebContext) -> list[PluginInfo]:
+        return [
+            PluginInfo(
+                identifier=plugin.get_identifier(),
+                tables=plugin.get_tables(),
+                migrate_key=plugin.migrate_key(),
+                migrate_package=plugin.migrate_package(),
+                api_plugin=plugin.api_plugin(),
+                dependencies=plugin.get_dependencies(),
+                scope=plugin.get_scope().value,
+            )
+            for plugin in ctx.chancy.plugins.values()
+        ]

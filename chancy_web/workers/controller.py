@@ -1,0 +1,30 @@
+from __future__ import annotations
+
+from litestar import Controller, get
+from litestar.exceptions import NotFoundException
+from psycopg import AsyncConnection
+
+from chancy_web.context import WebContext
+from chancy_web.workers import queries
+from chancy_web.workers.schemas import WorkerInfo
+
+
+class WorkerController(Controller):
+    path = "/workers"
+    tags = ["workers"]
+
+    @get("/", operation_id="listWorkers", summary="Every worker that has sent a heartbeat")
+    async def list_workers(self, ctx: WebContext, db: AsyncConnection) -> list[WorkerInfo]:
+        return await queries.list_workers(db, ctx.chancy)
+
+    @get(
+        "/{worker_id:str}",
+        operation_id="getWorker",
+        summary="One worker",
+        raises=[NotFoundException],
+    )
+    async def get_worker(self, ctx: WebContext, db: AsyncConnection, worker_id: str) -> WorkerInfo:
+        worker = await queries.get_worker(db, ctx.chancy, worker_id)
+        if worker is None:
+            raise NotFoundException(f"Worker {worker_id!r} not found")
+        return worker
