@@ -1,0 +1,26 @@
+"""The OpenAPI 3.1 document, without a database: for `chancy-web openapi` and the UI's types."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from chancy import Chancy
+
+from chancy_web.app import create_app
+from chancy_web.auth.backends import AuthBackend
+
+
+class _NoUsers(AuthBackend):
+    async def login(self, request: Any, username: str, password: str) -> bool:
+        return False
+
+
+def openapi_document() -> dict[str, Any]:
+    # Nothing connects: the app is composed only to read its schema.
+    app = create_app(Chancy("postgresql:///unused"), authentication_backend=_NoUsers())
+    return app.openapi_schema.to_schema()
+
+
+def openapi_json() -> str:
+    return json.dumps(openapi_document(), indent=2, sort_keys=True) + "\n"
