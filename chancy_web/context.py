@@ -5,16 +5,14 @@ from __future__ import annotations
 import asyncio
 import time
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from chancy import Chancy
+from chancy.worker import Worker
+from litestar.di import NamedDependency
 
+from chancy_web.auth.backends import AuthBackend
 from chancy_web.settings import Settings
-
-if TYPE_CHECKING:
-    from chancy.worker import Worker
-
-    from chancy_web.auth.backends import AuthBackend
 
 
 @dataclass
@@ -45,3 +43,7 @@ class WebContext:
 
     def __post_init__(self) -> None:
         self.functions = TtlCache(self.settings.functions_cache_s)
+
+
+#: A handler parameter that receives the app's WebContext.
+Ctx = NamedDependency[WebContext]

@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 
 from chancy import Chancy
+from litestar.di import NamedDependency
 from psycopg import AsyncConnection, sql
 
-from chancy_web.context import WebContext
+from chancy_web.context import Ctx
 
 
 def table(chancy: Chancy, name: str) -> sql.Identifier:
@@ -15,7 +16,7 @@ def table(chancy: Chancy, name: str) -> sql.Identifier:
     return sql.Identifier(f"{chancy.prefix}{name}")
 
 
-async def provide_db(ctx: WebContext) -> AsyncIterator[AsyncConnection]:
+async def provide_db(ctx: Ctx) -> AsyncIterator[AsyncConnection]:
     """A pooled connection for one request, in a transaction that commits when it succeeds.
 
     The statement timeout is transaction-local, so it never leaks into Chancy's own use of the
@@ -28,3 +29,7 @@ async def provide_db(ctx: WebContext) -> AsyncIterator[AsyncConnection]:
             (str(ctx.settings.statement_timeout_ms),),
         )
         yield conn
+
+
+#: A handler parameter that receives the request's connection.
+Db = NamedDependency[AsyncConnection]

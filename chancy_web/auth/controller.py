@@ -3,18 +3,17 @@ from __future__ import annotations
 from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import Cookie
 from litestar.exceptions import NotAuthorizedException, TooManyRequestsException
-from litestar.params import Body
-from psycopg import AsyncConnection
-from typing_extensions import Annotated
+from litestar.params import JSONBody
 
 from chancy_web.auth import ratelimit
 from chancy_web.auth.guards import SESSION_SCOPE_KEY, read_token, require_role
 from chancy_web.auth.schemas import LoginRequest, LoginResponse, LogoutResponse, SessionInfo
 from chancy_web.auth.sessions import create_session, revoke_session
-from chancy_web.context import WebContext
+from chancy_web.context import Ctx
+from chancy_web.db import Db
 
 
-def _cookie(ctx: WebContext, request: Request, value: str, max_age: int) -> Cookie:  # type: ignore[type-arg]
+def _cookie(ctx: Ctx, request: Request, value: str, max_age: int) -> Cookie:  # type: ignore[type-arg]
     return Cookie(
         key=ctx.settings.session_cookie,
         value=value,
@@ -41,9 +40,9 @@ class AuthController(Controller):
     async def login(
         self,
         request: Request,  # type: ignore[type-arg]
-        ctx: WebContext,
-        db: AsyncConnection,
-        data: Annotated[LoginRequest, Body()],
+        ctx: Ctx,
+        db: Db,
+        data: JSONBody[LoginRequest],
     ) -> Response[LoginResponse]:
         client = request.client.host if request.client else "unknown"
         keys = ratelimit.limit_keys(ctx.settings, data.username, client)
@@ -87,8 +86,8 @@ class AuthController(Controller):
     async def logout(
         self,
         request: Request,  # type: ignore[type-arg]
-        ctx: WebContext,
-        db: AsyncConnection,
+        ctx: Ctx,
+        db: Db,
     ) -> Response[LogoutResponse]:
         found = read_token(request, ctx.settings.session_cookie)
         if found is not None:

@@ -60,7 +60,7 @@ async def authenticate(connection: ASGIConnection) -> User:  # type: ignore[type
             sent = connection.headers.get(CSRF_HEADER, "")
             if not secrets.compare_digest(sent.encode(), session.csrf_token.encode()):
                 raise PermissionDeniedException("CSRF token missing or invalid")
-        user = User(username=session.username, role=session.role)
+        user = User(username=session.username, role=Role(session.role))
         connection.scope[SESSION_SCOPE_KEY] = SessionInfo(  # type: ignore[literal-required]
             username=user.username,
             role=user.role,

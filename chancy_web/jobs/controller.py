@@ -3,11 +3,12 @@ from __future__ import annotations
 from uuid import UUID
 
 from litestar import Controller, get
-from litestar.di import Provide
+from litestar.di import NamedDependency, Provide
 from litestar.exceptions import NotFoundException, ValidationException
-from psycopg import AsyncConnection
+from litestar.params import FromPath
 
-from chancy_web.context import WebContext
+from chancy_web.context import Ctx
+from chancy_web.db import Db
 from chancy_web.jobs import queries
 from chancy_web.jobs.filters import JobFilter, provide_job_filter
 from chancy_web.jobs.schemas import JobDetail, JobPage, JobSummary
@@ -31,7 +32,7 @@ class JobController(Controller):
         raises=[ValidationException],
     )
     async def list_jobs(
-        self, ctx: WebContext, db: AsyncConnection, job_filter: JobFilter
+        self, ctx: Ctx, db: Db, job_filter: NamedDependency[JobFilter]
     ) -> JobPage | list[JobSummary]:
         page = await queries.list_jobs(db, ctx.chancy, job_filter)
         if not job_filter.envelope:
@@ -48,7 +49,7 @@ class JobController(Controller):
         operation_id="listJobFunctions",
         summary="Distinct job function names, sorted (cached for a minute)",
     )
-    async def list_job_functions(self, ctx: WebContext, db: AsyncConnection) -> list[str]:
+    async def list_job_functions(self, ctx: Ctx, db: Db) -> list[str]:
         functions: list[str] = await ctx.functions.get(
             lambda: queries.list_functions(db, ctx.chancy)
         )
@@ -60,7 +61,7 @@ class JobController(Controller):
         summary="One job with its arguments, metadata and every attempt's traceback",
         raises=[NotFoundException],
     )
-    async def get_job(self, ctx: WebContext, db: AsyncConnection, job_id: UUID) -> JobDetail:
+    async def get_job(self, ctx: Ctx, db: Db, job_id: FromPath[UUID]) -> JobDetail:
         job = await queries.get_job(db, ctx.chancy, job_id)
         if job is None:
             raise NotFoundException(f"Job {job_id} not found")

@@ -16,9 +16,9 @@ from uuid import UUID
 
 import msgspec
 from litestar.exceptions import ValidationException
-from litestar.params import Parameter
+from litestar.params import QueryParameter
 
-from chancy_web.context import WebContext
+from chancy_web.context import Ctx
 from chancy_web.jobs.schemas import JOB_STATES, JobState
 
 Operator = Literal["=", "~", ">", "<", ">=", "<="]
@@ -109,7 +109,11 @@ def _coerce(name: str, kind: type, value: Any) -> Any:
         expected = {int: "an integer", UUID: "a UUID", datetime: "an ISO 8601 time with offset"}
         raise ValidationException(
             f"Invalid value {value!r} for filter field {name!r}: expected "
-            + (f"one of {', '.join(JOB_STATES)}" if name == "state" else expected.get(kind, "a string"))
+            + (
+                f"one of {', '.join(JOB_STATES)}"
+                if name == "state"
+                else expected.get(kind, "a string")
+            )
         ) from None
 
 
@@ -139,33 +143,37 @@ def parse_filters(text: str | None) -> tuple[Condition, ...]:
 
 
 async def provide_job_filter(
-    ctx: WebContext,
+    ctx: Ctx,
     job_state: Annotated[
-        JobState | None, Parameter(query="state", description="Only jobs in this state")
+        JobState | None, QueryParameter(name="state", description="Only jobs in this state")
     ] = None,
-    queue: Annotated[str | None, Parameter(description="Only jobs of this queue")] = None,
+    queue: Annotated[str | None, QueryParameter(description="Only jobs of this queue")] = None,
     func: Annotated[
-        str | None, Parameter(description="Only jobs whose function name contains this")
+        str | None, QueryParameter(description="Only jobs whose function name contains this")
     ] = None,
     limit: Annotated[
-        int, Parameter(ge=1, description="Page size; values above the maximum are clamped")
+        int, QueryParameter(ge=1, description="Page size; values above the maximum are clamped")
     ] = 100,
     before: Annotated[
         str | None,
-        Parameter(
+        QueryParameter(
             description="A job id (reference behaviour: older ids, newest first) or a next_cursor"
         ),
     ] = None,
     cursor: Annotated[
-        str | None, Parameter(description="An opaque next_cursor or prev_cursor from a page")
+        str | None, QueryParameter(description="An opaque next_cursor or prev_cursor from a page")
     ] = None,
     pagination: Annotated[
         str | None,
-        Parameter(description="`true` for a page envelope; otherwise a bare array (reference)"),
+        QueryParameter(
+            description="`true` for a page envelope; otherwise a bare array (reference)"
+        ),
     ] = None,
     filters: Annotated[
         str | None,
-        Parameter(description='JSON array of [field, operator, value], e.g. [["attempts",">=","2"]]'),
+        QueryParameter(
+            description='JSON array of [field, operator, value], e.g. [["attempts",">=","2"]]'
+        ),
     ] = None,
 ) -> JobFilter:
     if before is not None and cursor is not None:

@@ -29,7 +29,5 @@ async def migrate(chancy: Chancy) -> bool:
         try:
             return await migrator(chancy).migrate(conn)
         finally:
-            await conn.execute(
-                "SELECT pg_advisory_unlock(hashtext(%s))", (f"{chancy.prefix}web",)
-            )
+            await conn.execute("SELECT pg_advisory_unlock(hashtext(%s))", (f"{chancy.prefix}web",))
             await conn.commit()

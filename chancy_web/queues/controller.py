@@ -2,9 +2,10 @@ from __future__ import annotations
 
 from litestar import Controller, get
 from litestar.exceptions import NotFoundException
-from psycopg import AsyncConnection
+from litestar.params import FromPath
 
-from chancy_web.context import WebContext
+from chancy_web.context import Ctx
+from chancy_web.db import Db
 from chancy_web.queues import queries
 from chancy_web.queues.schemas import QueueInfo
 
@@ -14,7 +15,7 @@ class QueueController(Controller):
     tags = ["queues"]
 
     @get("/", operation_id="listQueues", summary="Every queue, by name")
-    async def list_queues(self, ctx: WebContext, db: AsyncConnection) -> list[QueueInfo]:
+    async def list_queues(self, ctx: Ctx, db: Db) -> list[QueueInfo]:
         return await queries.list_queues(db, ctx.chancy)
 
     @get(
@@ -23,7 +24,7 @@ class QueueController(Controller):
         summary="One queue's settings",
         raises=[NotFoundException],
     )
-    async def get_queue(self, ctx: WebContext, db: AsyncConnection, name: str) -> QueueInfo:
+    async def get_queue(self, ctx: Ctx, db: Db, name: FromPath[str]) -> QueueInfo:
         queue = await queries.get_queue(db, ctx.chancy, name)
         if queue is None:
             raise NotFoundException(f"Queue {name!r} not found")

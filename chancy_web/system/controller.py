@@ -3,11 +3,11 @@ from __future__ import annotations
 from importlib.metadata import version
 
 from litestar import Controller, Response, get
-from psycopg import AsyncConnection
 
 from chancy_web import migrations
 from chancy_web.__about__ import __version__
-from chancy_web.context import WebContext
+from chancy_web.context import Ctx
+from chancy_web.db import Db
 from chancy_web.system.schemas import (
     Configuration,
     DatabaseInfo,
@@ -30,7 +30,7 @@ async def get_health() -> Health:
     tags=["system"],
     responses={},
 )
-async def get_readiness(ctx: WebContext) -> Response[Readiness]:
+async def get_readiness(ctx: Ctx) -> Response[Readiness]:
     try:
         async with ctx.chancy.pool.connection(timeout=ctx.settings.pool_timeout_s) as conn:
             await conn.execute("SELECT 1")
@@ -56,11 +56,11 @@ class SystemController(Controller):
     tags = ["system"]
 
     @get("/configuration", operation_id="getConfiguration", summary="Plugins in use")
-    async def get_configuration(self, ctx: WebContext) -> Configuration:
+    async def get_configuration(self, ctx: Ctx) -> Configuration:
         return Configuration(plugins=[type(p).__name__ for p in ctx.chancy.plugins.values()])
 
     @get("/system", operation_id="getSystem", summary="Versions and database")
-    async def get_system(self, ctx: WebContext, db: AsyncConnection) -> SystemInfo:
+    async def get_system(self, ctx: Ctx, db: Db) -> SystemInfo:
         cursor = await db.execute("SELECT version()")
         row = await cursor.fetchone()
         return SystemInfo(
@@ -70,7 +70,7 @@ class SystemController(Controller):
         )
 
     @get("/plugins", operation_id="listPlugins", summary="Every Chancy plugin in use")
-    async def list_plugins(self, ctx: WebContext) -> list[PluginInfo]:
+    async def list_plugins(self, ctx: Ctx) -> list[PluginInfo]:
         return [
             PluginInfo(
                 identifier=plugin.get_identifier(),

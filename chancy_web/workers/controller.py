@@ -2,9 +2,10 @@ from __future__ import annotations
 
 from litestar import Controller, get
 from litestar.exceptions import NotFoundException
-from psycopg import AsyncConnection
+from litestar.params import FromPath
 
-from chancy_web.context import WebContext
+from chancy_web.context import Ctx
+from chancy_web.db import Db
 from chancy_web.workers import queries
 from chancy_web.workers.schemas import WorkerInfo
 
@@ -14,7 +15,7 @@ class WorkerController(Controller):
     tags = ["workers"]
 
     @get("/", operation_id="listWorkers", summary="Every worker that has sent a heartbeat")
-    async def list_workers(self, ctx: WebContext, db: AsyncConnection) -> list[WorkerInfo]:
+    async def list_workers(self, ctx: Ctx, db: Db) -> list[WorkerInfo]:
         return await queries.list_workers(db, ctx.chancy)
 
     @get(
@@ -23,7 +24,7 @@ class WorkerController(Controller):
         summary="One worker",
         raises=[NotFoundException],
     )
-    async def get_worker(self, ctx: WebContext, db: AsyncConnection, worker_id: str) -> WorkerInfo:
+    async def get_worker(self, ctx: Ctx, db: Db, worker_id: FromPath[str]) -> WorkerInfo:
         worker = await queries.get_worker(db, ctx.chancy, worker_id)
         if worker is None:
             raise NotFoundException(f"Worker {worker_id!r} not found")

