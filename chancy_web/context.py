@@ -40,9 +40,11 @@ class WebContext:
     #: The worker hosting the API in plugin mode; None when standalone or embedded.
     worker: Worker | None = None
     functions: TtlCache = field(init=False)
+    counts: TtlCache = field(init=False)
 
     def __post_init__(self) -> None:
         self.functions = TtlCache(self.settings.functions_cache_s)
+        self.counts = TtlCache(self.settings.counts_cache_s)
 
 
 #: A handler parameter that receives the app's WebContext.

@@ -27,6 +27,8 @@ class Settings:
     migrate_on_start: bool = True
     #: Seconds the distinct function names are cached for (per app).
     functions_cache_s: float = 60.0
+    #: Seconds job counts are cached for (per app), whoever asks.
+    counts_cache_s: float = 5.0
     #: Largest accepted request body, in bytes.
     max_body_bytes: int = 1_048_576
     #: Executors a queue may be given (issue: admin-only executor changes).

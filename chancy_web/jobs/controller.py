@@ -11,7 +11,7 @@ from chancy_web.context import Ctx
 from chancy_web.db import Db
 from chancy_web.jobs import queries
 from chancy_web.jobs.filters import JobFilter, provide_job_filter
-from chancy_web.jobs.schemas import JobDetail, JobPage, JobSummary
+from chancy_web.jobs.schemas import JobCounts, JobDetail, JobPage, JobSummary
 
 
 class JobController(Controller):
@@ -54,6 +54,16 @@ class JobController(Controller):
             lambda: queries.list_functions(db, ctx.chancy)
         )
         return functions
+
+    @get(
+        "/counts",
+        operation_id="countJobs",
+        summary="Jobs by state and by queue, and each queue's oldest due job",
+        description="Computed at most once per `counts_cache_s` seconds and shared by every viewer.",
+    )
+    async def count_jobs(self, ctx: Ctx, db: Db) -> JobCounts:
+        counts: JobCounts = await ctx.counts.get(lambda: queries.count_jobs(db, ctx.chancy))
+        return counts
 
     @get(
         "/{job_id:uuid}",

@@ -57,3 +57,15 @@ class JobPage(msgspec.Struct, kw_only=True):
     has_more: bool
     next_cursor: str | None
     prev_cursor: str | None
+
+
+class JobCounts(msgspec.Struct, kw_only=True):
+    """Jobs by state, overall and per queue, computed at most once per interval for everyone."""
+
+    by_state: dict[JobState, int]
+    by_queue: dict[str, dict[JobState, int]]
+    #: Per queue, when its longest-waiting due job (pending or retrying) became due.
+    oldest_pending_at: dict[str, datetime]
+    #: False when the numbers are the planner's estimates (very large tables).
+    exact: bool
+    computed_at: datetime
