@@ -59,7 +59,7 @@ class JobController(Controller):
         "/counts",
         operation_id="countJobs",
         summary="Jobs by state and by queue, and each queue's oldest due job",
-        description="Computed at most once per `counts_cache_s` seconds and shared by every viewer.",
+        description="Computed at most once per `counts_cache_s` seconds, shared by all viewers.",
     )
     async def count_jobs(self, ctx: Ctx, db: Db) -> JobCounts:
         counts: JobCounts = await ctx.counts.get(lambda: queries.count_jobs(db, ctx.chancy))
