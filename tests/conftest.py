@@ -109,8 +109,8 @@ async def worker(chancy: Chancy) -> AsyncIterator[Worker]:
 
 
 async def run_job(chancy: Chancy, func: str, **kwargs: Any) -> uuid.UUID:
-    """Push a job of `tests.jobs` to the test queue and wait until the worker finishes it."""
-    ref = await chancy.push(Job(func=f"tests.jobs.{func}", queue=TEST_QUEUE, kwargs=kwargs))
+    """Push a job of `tests.job_functions` to the test queue and wait until the worker finishes it."""
+    ref = await chancy.push(Job(func=f"tests.job_functions.{func}", queue=TEST_QUEUE, kwargs=kwargs))
     await chancy.wait_for_job(ref, timeout=30, interval=0.2)
     return uuid.UUID(str(ref.identifier))
 
@@ -120,7 +120,7 @@ async def make_job(
     *,
     state: str = "pending",
     queue: str = "other",
-    func: str = "tests.jobs.succeed",
+    func: str = "tests.job_functions.succeed",
     **columns: Any,
 ) -> uuid.UUID:
     """Insert a job through Chancy, then set its state and columns as a worker would have.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import os
 import shutil
@@ -29,6 +30,9 @@ def embedded_postgres(data_dir: Path | None) -> Iterator[str]:
     parents readable by others, which is why the default is a private temporary directory.
     """
     root = data_dir if data_dir is not None else Path(tempfile.mkdtemp(prefix="chancy-web-demo-"))
+    if data_dir is None:
+        # Also at exit, after the library's own exit hook, which recreates its lock file here.
+        atexit.register(shutil.rmtree, root, ignore_errors=True)
     try:
         root.mkdir(parents=True, exist_ok=True)
         if not os.environ.get("XDG_RUNTIME_DIR"):
@@ -59,6 +63,7 @@ def _stop(server: PostgresServer) -> None:
 
     server.cleanup()
     # The library stops the server only if it believes no other process uses it, and a crashed
-    # earlier run can leave it believing otherwise: make sure this run's server is down.
-    if server.get_postmaster_info().is_running():
+    # earlier run can leave it believing otherwise: make sure this run's server is down. (The
+    # pid file, not the process: the postmaster may linger as a zombie once stopped.)
+    if (server.pgdata / "postmaster.pid").exists():
         pg_ctl(["-w", "-m", "fast", "stop"], pgdata=server.pgdata, user=server.system_user)

@@ -2,16 +2,17 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from litestar import Controller, get
+from litestar import Controller, Request, delete, get, post
 from litestar.di import NamedDependency, Provide
 from litestar.exceptions import NotFoundException, ValidationException
 from litestar.params import FromPath
 
+from chancy_web.auth.roles import Role
 from chancy_web.context import Ctx
 from chancy_web.db import Db
-from chancy_web.jobs import queries
+from chancy_web.jobs import actions, queries
 from chancy_web.jobs.filters import JobFilter, provide_job_filter
-from chancy_web.jobs.schemas import JobCounts, JobDetail, JobPage, JobSummary
+from chancy_web.jobs.schemas import JobActionResult, JobCounts, JobDetail, JobPage, JobSummary
 
 
 class JobController(Controller):
@@ -76,3 +77,45 @@ class JobController(Controller):
         if job is None:
             raise NotFoundException(f"Job {job_id} not found")
         return job
+
+    @post(
+        "/{job_id:uuid}/retry",
+        operation_id="retryJob",
+        summary="Run a job again now (not while it is running)",
+        opt={"role": Role.OPERATOR},
+        status_code=200,
+        raises=[NotFoundException, actions.ConflictException],
+    )
+    async def retry_job(self, ctx: Ctx, db: Db, job_id: FromPath[UUID]) -> JobActionResult:
+        await actions.retry_job(db, ctx.chancy, job_id)
+        return JobActionResult(ok=True, id=job_id, state="retrying")
+
+    @post(
+        "/{job_id:uuid}/cancel",
+        operation_id="cancelJob",
+        summary="Cancel a pending, retrying or running job (it ends as failed)",
+        opt={"role": Role.OPERATOR},
+        status_code=200,
+        raises=[NotFoundException, actions.ConflictException],
+    )
+    async def cancel_job(
+        self,
+        ctx: Ctx,
+        db: Db,
+        request: Request,  # type: ignore[type-arg]
+        job_id: FromPath[UUID],
+    ) -> JobActionResult:
+        await actions.cancel_job(db, ctx.chancy, job_id, request.user.username)
+        return JobActionResult(ok=True, id=job_id, state="failed")
+
+    @delete(
+        "/{job_id:uuid}",
+        operation_id="deleteJob",
+        summary="Delete a job (a running one is also asked to stop)",
+        opt={"role": Role.OPERATOR},
+        status_code=200,
+        raises=[NotFoundException],
+    )
+    async def delete_job(self, ctx: Ctx, db: Db, job_id: FromPath[UUID]) -> JobActionResult:
+        await actions.delete_job(db, ctx.chancy, job_id)
+        return JobActionResult(ok=True, id=job_id, state=None)

@@ -69,3 +69,11 @@ class JobCounts(msgspec.Struct, kw_only=True):
     #: False when the numbers are the planner's estimates (very large tables).
     exact: bool
     computed_at: datetime
+
+
+class JobActionResult(msgspec.Struct, kw_only=True):
+    """The reference's `{"ok": true}`, with the job's state after the action (null if deleted)."""
+
+    ok: bool
+    id: UUID
+    state: JobState | None

@@ -1,0 +1,73 @@
+"""Job actions, through Chancy's own methods, each in the request's transaction.
+
+Unlike the reference plugin, a single action on a missing job is a 404, and an action that
+makes no sense for the job's state is a 409 instead of a silent no-op (retrying a running job)
+or a wrong result (cancelling a succeeded job used to turn it into a failed one).
+"""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from chancy import Chancy, Reference
+from litestar.exceptions import ClientException, NotFoundException
+from psycopg import AsyncConnection, sql
+from psycopg.rows import dict_row
+from psycopg.types.json import Jsonb
+
+from chancy_web.db import table
+
+FINISHED = ("succeeded", "failed")
+
+
+class ConflictException(ClientException):
+    status_code = 409
+
+
+async def _lock(conn: AsyncConnection, chancy: Chancy, job_id: UUID) -> tuple[str, str, int]:
+    """The job's state, queue and attempts, with its row locked until the transaction ends."""
+    cursor = await conn.execute(
+        sql.SQL("SELECT state, queue, attempts FROM {jobs} WHERE id = %s FOR UPDATE").format(
+            jobs=table(chancy, "jobs")
+        ),
+        (job_id,),
+    )
+    row = await cursor.fetchone()
+    if row is None:
+        raise NotFoundException(f"Job {job_id} not found")
+    return row[0], row[1], row[2]
+
+
+async def retry_job(conn: AsyncConnection, chancy: Chancy, job_id: UUID) -> None:
+    state, _, _ = await _lock(conn, chancy, job_id)
+    if state == "running":
+        raise ConflictException("Running jobs cannot be retried; cancel it first")
+    async with conn.cursor(row_factory=dict_row) as cursor:
+        for queue in await chancy.retry_jobs_ex(cursor, [Reference(job_id)]):
+            await chancy.notify(cursor, "queue.pushed", {"q": queue})
+
+
+async def cancel_job(conn: AsyncConnection, chancy: Chancy, job_id: UUID, username: str) -> None:
+    state, _, attempts = await _lock(conn, chancy, job_id)
+    if state in FINISHED:
+        raise ConflictException(f"Job is already {state}")
+    async with conn.cursor(row_factory=dict_row) as cursor:
+        await chancy.cancel_job_ex(cursor, Reference(job_id))
+        # Chancy marks a cancelled job failed without saying why; say it in its errors.
+        note = {"attempt": attempts, "traceback": f"Cancelled by {username} from chancy-web"}
+        await cursor.execute(
+            sql.SQL("UPDATE {jobs} SET errors = errors || %s WHERE id = %s").format(
+                jobs=table(chancy, "jobs")
+            ),
+            (Jsonb([note]), job_id),
+        )
+        await chancy.notify(cursor, "job.cancelled", {"j": str(job_id)})
+
+
+async def delete_job(conn: AsyncConnection, chancy: Chancy, job_id: UUID) -> None:
+    state, _, _ = await _lock(conn, chancy, job_id)
+    async with conn.cursor(row_factory=dict_row) as cursor:
+        await chancy.purge_jobs_ex(cursor, [Reference(job_id)])
+        if state == "running":
+            # Deleting the row does not stop the worker running it; ask it to.
+            await chancy.notify(cursor, "job.cancelled", {"j": str(job_id)})

@@ -1,0 +1,23 @@
+/** Names for the generated schema types; nothing here is typed by hand. */
+import type { components, paths } from './schema';
+
+type S = components['schemas'];
+
+export type JobSummary = S['JobSummary'];
+export type JobDetail = S['JobDetail'];
+export type JobPage = S['JobPage'];
+export type JobError = S['JobError'];
+export type JobLimit = S['JobLimit'];
+export type JobState = JobSummary['state'];
+export type QueueInfo = S['QueueInfo'];
+export type QueueState = QueueInfo['state'];
+export type WorkerInfo = S['WorkerInfo'];
+export type SessionInfo = S['SessionInfo'];
+export type LoginResponse = S['LoginResponse'];
+export type Role = S['Role'];
+export type Configuration = S['Configuration'];
+export type SystemInfo = S['SystemInfo'];
+export type PluginInfo = S['PluginInfo'];
+export type ListJobsQuery = NonNullable<paths['/api/v1/jobs']['get']['parameters']['query']>;
+export type JobCounts =
+	paths['/api/v1/jobs/counts']['get']['responses'][200]['content']['application/json'];

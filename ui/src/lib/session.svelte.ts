@@ -1,0 +1,61 @@
+/**
+ * Who is logged in, the CSRF token for their cookie session, and which Chancy plugins the
+ * server runs. The session token itself never reaches JavaScript: it is an HttpOnly cookie.
+ */
+import { api, unwrap, setCsrfToken } from '$lib/api';
+import type { Role, SessionInfo } from '$lib/api/types';
+
+type Status = 'unknown' | 'authenticated' | 'anonymous';
+
+const ROLE_RANK: Record<Role, number> = { viewer: 0, operator: 1, admin: 2 };
+
+class Session {
+	status = $state<Status>('unknown');
+	username = $state<string | null>(null);
+	role = $state<Role | null>(null);
+	plugins = $state<string[]>([]);
+
+	/** Ask the server who we are; false when not logged in. */
+	async load(): Promise<boolean> {
+		try {
+			const [info, config] = await Promise.all([
+				api.GET('/api/v1/session').then(unwrap),
+				api.GET('/api/v1/configuration').then(unwrap)
+			]);
+			this.set(info);
+			this.plugins = config.plugins;
+			return true;
+		} catch {
+			if (this.status !== 'authenticated') this.clear();
+			return this.status === 'authenticated';
+		}
+	}
+
+	set(info: Pick<SessionInfo, 'username' | 'role' | 'csrf_token'>): void {
+		this.username = info.username;
+		this.role = info.role;
+		setCsrfToken(info.csrf_token ?? null);
+		this.status = 'authenticated';
+	}
+
+	clear(): void {
+		this.username = null;
+		this.role = null;
+		setCsrfToken(null);
+		this.status = 'anonymous';
+	}
+
+	can(role: Role): boolean {
+		return this.role !== null && ROLE_RANK[this.role] >= ROLE_RANK[role];
+	}
+
+	async logout(): Promise<void> {
+		try {
+			await api.POST('/api/v1/logout');
+		} finally {
+			this.clear();
+		}
+	}
+}
+
+export const session = new Session();

@@ -1,0 +1,2 @@
+// Tests format times in a fixed zone and locale so expectations are stable.
+process.env.TZ = 'UTC';
