@@ -23,7 +23,6 @@ from chancy_web.auth.backends import AuthBackend
 from chancy_web.auth.controller import AuthController
 from chancy_web.auth.guards import CSRF_HEADER, require_role
 from chancy_web.context import WebContext
-from chancy_web.db import provide_db
 from chancy_web.errors import exception_handlers
 from chancy_web.jobs.controller import JobController
 from chancy_web.queues.controller import QueueController
@@ -89,7 +88,6 @@ def create_app(
         route_handlers=[get_health, get_readiness, api, *spa_handlers(static_dir)],
         dependencies={
             "ctx": Provide(lambda: ctx, use_cache=True, sync_to_thread=False),
-            "db": Provide(provide_db),
         },
         state=State({"chancy_web": ctx}),
         lifespan=[lifespan],

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 from chancy import Chancy
-from litestar.di import NamedDependency
 from psycopg import AsyncConnection, sql
 
-from chancy_web.context import Ctx
+from chancy_web.context import WebContext
 
 
 def table(chancy: Chancy, name: str) -> sql.Identifier:
@@ -16,8 +16,13 @@ def table(chancy: Chancy, name: str) -> sql.Identifier:
     return sql.Identifier(f"{chancy.prefix}{name}")
 
 
-async def provide_db(ctx: Ctx) -> AsyncIterator[AsyncConnection]:
+@asynccontextmanager
+async def connect(ctx: WebContext) -> AsyncIterator[AsyncConnection]:
     """A pooled connection for one request, in a transaction that commits when it succeeds.
+
+    Handlers open it themselves rather than through a generator dependency: Litestar does not
+    close a generator dependency when a sibling dependency fails validation, which leaked
+    connections until the pool ran dry.
 
     The statement timeout is transaction-local, so it never leaks into Chancy's own use of the
     shared pool. Pool exhaustion and timeouts surface as psycopg errors, which the app turns
@@ -29,7 +34,3 @@ async def provide_db(ctx: Ctx) -> AsyncIterator[AsyncConnection]:
             (str(ctx.settings.statement_timeout_ms),),
         )
         yield conn
-
-
-#: A handler parameter that receives the request's connection.
-Db = NamedDependency[AsyncConnection]

@@ -110,7 +110,9 @@ async def worker(chancy: Chancy) -> AsyncIterator[Worker]:
 
 async def run_job(chancy: Chancy, func: str, **kwargs: Any) -> uuid.UUID:
     """Push a job of `tests.job_functions` to the test queue and wait until the worker finishes it."""
-    ref = await chancy.push(Job(func=f"tests.job_functions.{func}", queue=TEST_QUEUE, kwargs=kwargs))
+    ref = await chancy.push(
+        Job(func=f"tests.job_functions.{func}", queue=TEST_QUEUE, kwargs=kwargs)
+    )
     await chancy.wait_for_job(ref, timeout=30, interval=0.2)
     return uuid.UUID(str(ref.identifier))
 
@@ -139,12 +141,15 @@ async def make_job(
         await conn.execute(
             sql.SQL("UPDATE {} SET {} WHERE id = %s").format(
                 sql.Identifier(f"{chancy.prefix}jobs"),
-                sql.SQL(", ").join(
-                    sql.SQL("{} = %s").format(sql.Identifier(k)) for k in values
-                ),
+                sql.SQL(", ").join(sql.SQL("{} = %s").format(sql.Identifier(k)) for k in values),
             ),
-            [*(psycopg.types.json.Jsonb(v) if isinstance(v, list | dict) else v
-               for v in values.values()), ref.identifier],
+            [
+                *(
+                    psycopg.types.json.Jsonb(v) if isinstance(v, list | dict) else v
+                    for v in values.values()
+                ),
+                ref.identifier,
+            ],
         )
     return uuid.UUID(str(ref.identifier))
 
@@ -163,9 +168,7 @@ async def client(chancy: Chancy, settings: Settings) -> AsyncIterator[AsyncTestC
 
 async def login(client: AsyncTestClient, username: str = "admin") -> dict[str, str]:  # type: ignore[type-arg]
     """Bearer headers for a fresh session of `username`."""
-    response = await client.post(
-        "/api/v1/login", json={"username": username, "password": PASSWORD}
-    )
+    response = await client.post("/api/v1/login", json={"username": username, "password": PASSWORD})
     assert response.status_code == 200, response.text
     client.cookies.clear()  # tests choose between bearer and cookie explicitly
     return {"Authorization": f"Bearer {response.json()['token']}"}
@@ -217,4 +220,3 @@ def live_server(dsn: str, chancy: Chancy) -> Iterator[LiveServer]:
     yield LiveServer(url=url, username="admin", password=PASSWORD, dsn=dsn)
     stop["loop"].call_soon_threadsafe(stop["event"].set)
     thread.join(30)
-

@@ -10,7 +10,7 @@ from chancy_web.auth.guards import SESSION_SCOPE_KEY, read_token, require_role
 from chancy_web.auth.schemas import LoginRequest, LoginResponse, LogoutResponse, SessionInfo
 from chancy_web.auth.sessions import create_session, revoke_session
 from chancy_web.context import Ctx
-from chancy_web.db import Db
+from chancy_web.db import connect
 
 
 def _cookie(ctx: Ctx, request: Request, value: str, max_age: int) -> Cookie:  # type: ignore[type-arg]
@@ -41,30 +41,32 @@ class AuthController(Controller):
         self,
         request: Request,  # type: ignore[type-arg]
         ctx: Ctx,
-        db: Db,
         data: JSONBody[LoginRequest],
     ) -> Response[LoginResponse]:
         client = request.client.host if request.client else "unknown"
         keys = ratelimit.limit_keys(ctx.settings, data.username, client)
-        wait = await ratelimit.retry_after(db, ctx.chancy, ctx.settings, keys)
+        async with connect(ctx) as db:
+            wait = await ratelimit.retry_after(db, ctx.chancy, ctx.settings, keys)
         if wait is not None:
             raise TooManyRequestsException(
                 f"Too many failed logins; try again in {wait} s",
                 headers={"Retry-After": str(wait)},
             )
+        # No connection is held while argon2 works: it takes tens of milliseconds.
         if not (data.username and data.password) or not await ctx.auth.login(
             request, data.username, data.password
         ):
-            await ratelimit.record_failure(db, ctx.chancy, keys)
-            await db.commit()  # keep the failure although the request ends in an error
+            async with connect(ctx) as db:
+                await ratelimit.record_failure(db, ctx.chancy, keys)
             raise NotAuthorizedException("Invalid username or password")
 
-        # Rotate: whatever session this client held before is revoked, never reused.
-        previous = read_token(request, ctx.settings.session_cookie)
-        if previous is not None:
-            await revoke_session(db, ctx.chancy, previous[0])
         role = await ctx.auth.role_for(data.username)
-        new = await create_session(db, ctx.chancy, ctx.settings, data.username, role)
+        async with connect(ctx) as db:
+            # Rotate: whatever session this client held before is revoked, never reused.
+            previous = read_token(request, ctx.settings.session_cookie)
+            if previous is not None:
+                await revoke_session(db, ctx.chancy, previous[0])
+            new = await create_session(db, ctx.chancy, ctx.settings, data.username, role)
         return Response(
             LoginResponse(
                 token=new.token,
@@ -87,11 +89,11 @@ class AuthController(Controller):
         self,
         request: Request,  # type: ignore[type-arg]
         ctx: Ctx,
-        db: Db,
     ) -> Response[LogoutResponse]:
         found = read_token(request, ctx.settings.session_cookie)
         if found is not None:
-            await revoke_session(db, ctx.chancy, found[0])
+            async with connect(ctx) as db:
+                await revoke_session(db, ctx.chancy, found[0])
         await ctx.auth.logout(request)
         return Response(
             LogoutResponse(success=True), cookies=[_cookie(ctx, request, "", max_age=0)]

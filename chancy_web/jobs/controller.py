@@ -9,7 +9,7 @@ from litestar.params import FromPath
 
 from chancy_web.auth.roles import Role
 from chancy_web.context import Ctx
-from chancy_web.db import Db
+from chancy_web.db import connect
 from chancy_web.jobs import actions, queries
 from chancy_web.jobs.filters import JobFilter, provide_job_filter
 from chancy_web.jobs.schemas import JobActionResult, JobCounts, JobDetail, JobPage, JobSummary
@@ -33,27 +33,30 @@ class JobController(Controller):
         raises=[ValidationException],
     )
     async def list_jobs(
-        self, ctx: Ctx, db: Db, job_filter: NamedDependency[JobFilter]
+        self, ctx: Ctx, job_filter: NamedDependency[JobFilter]
     ) -> JobPage | list[JobSummary]:
-        page = await queries.list_jobs(db, ctx.chancy, job_filter)
-        if not job_filter.envelope:
-            return page.items
-        return JobPage(
-            items=page.items,
-            has_more=page.has_more,
-            next_cursor=page.next_cursor.encode() if page.next_cursor else None,
-            prev_cursor=page.prev_cursor.encode() if page.prev_cursor else None,
-        )
+        async with connect(ctx) as db:
+            page = await queries.list_jobs(db, ctx.chancy, job_filter)
+            if not job_filter.envelope:
+                return page.items
+            return JobPage(
+                items=page.items,
+                has_more=page.has_more,
+                next_cursor=page.next_cursor.encode() if page.next_cursor else None,
+                prev_cursor=page.prev_cursor.encode() if page.prev_cursor else None,
+            )
 
     @get(
         "/functions",
         operation_id="listJobFunctions",
         summary="Distinct job function names, sorted (cached for a minute)",
     )
-    async def list_job_functions(self, ctx: Ctx, db: Db) -> list[str]:
-        functions: list[str] = await ctx.functions.get(
-            lambda: queries.list_functions(db, ctx.chancy)
-        )
+    async def list_job_functions(self, ctx: Ctx) -> list[str]:
+        async def fetch() -> list[str]:
+            async with connect(ctx) as db:
+                return await queries.list_functions(db, ctx.chancy)
+
+        functions: list[str] = await ctx.functions.get(fetch)
         return functions
 
     @get(
@@ -62,8 +65,12 @@ class JobController(Controller):
         summary="Jobs by state and by queue, and each queue's oldest due job",
         description="Computed at most once per `counts_cache_s` seconds, shared by all viewers.",
     )
-    async def count_jobs(self, ctx: Ctx, db: Db) -> JobCounts:
-        counts: JobCounts = await ctx.counts.get(lambda: queries.count_jobs(db, ctx.chancy))
+    async def count_jobs(self, ctx: Ctx) -> JobCounts:
+        async def fetch() -> JobCounts:
+            async with connect(ctx) as db:
+                return await queries.count_jobs(db, ctx.chancy)
+
+        counts: JobCounts = await ctx.counts.get(fetch)
         return counts
 
     @get(
@@ -72,11 +79,12 @@ class JobController(Controller):
         summary="One job with its arguments, metadata and every attempt's traceback",
         raises=[NotFoundException],
     )
-    async def get_job(self, ctx: Ctx, db: Db, job_id: FromPath[UUID]) -> JobDetail:
-        job = await queries.get_job(db, ctx.chancy, job_id)
-        if job is None:
-            raise NotFoundException(f"Job {job_id} not found")
-        return job
+    async def get_job(self, ctx: Ctx, job_id: FromPath[UUID]) -> JobDetail:
+        async with connect(ctx) as db:
+            job = await queries.get_job(db, ctx.chancy, job_id)
+            if job is None:
+                raise NotFoundException(f"Job {job_id} not found")
+            return job
 
     @post(
         "/{job_id:uuid}/retry",
@@ -86,9 +94,10 @@ class JobController(Controller):
         status_code=200,
         raises=[NotFoundException, actions.ConflictException],
     )
-    async def retry_job(self, ctx: Ctx, db: Db, job_id: FromPath[UUID]) -> JobActionResult:
-        await actions.retry_job(db, ctx.chancy, job_id)
-        return JobActionResult(ok=True, id=job_id, state="retrying")
+    async def retry_job(self, ctx: Ctx, job_id: FromPath[UUID]) -> JobActionResult:
+        async with connect(ctx) as db:
+            await actions.retry_job(db, ctx.chancy, job_id)
+            return JobActionResult(ok=True, id=job_id, state="retrying")
 
     @post(
         "/{job_id:uuid}/cancel",
@@ -101,12 +110,12 @@ class JobController(Controller):
     async def cancel_job(
         self,
         ctx: Ctx,
-        db: Db,
         request: Request,  # type: ignore[type-arg]
         job_id: FromPath[UUID],
     ) -> JobActionResult:
-        await actions.cancel_job(db, ctx.chancy, job_id, request.user.username)
-        return JobActionResult(ok=True, id=job_id, state="failed")
+        async with connect(ctx) as db:
+            await actions.cancel_job(db, ctx.chancy, job_id, request.user.username)
+            return JobActionResult(ok=True, id=job_id, state="failed")
 
     @delete(
         "/{job_id:uuid}",
@@ -116,6 +125,7 @@ class JobController(Controller):
         status_code=200,
         raises=[NotFoundException],
     )
-    async def delete_job(self, ctx: Ctx, db: Db, job_id: FromPath[UUID]) -> JobActionResult:
-        await actions.delete_job(db, ctx.chancy, job_id)
-        return JobActionResult(ok=True, id=job_id, state=None)
+    async def delete_job(self, ctx: Ctx, job_id: FromPath[UUID]) -> JobActionResult:
+        async with connect(ctx) as db:
+            await actions.delete_job(db, ctx.chancy, job_id)
+            return JobActionResult(ok=True, id=job_id, state=None)

@@ -7,7 +7,7 @@ from litestar import Controller, Response, get
 from chancy_web import migrations
 from chancy_web.__about__ import __version__
 from chancy_web.context import Ctx
-from chancy_web.db import Db
+from chancy_web.db import connect
 from chancy_web.system.schemas import (
     Configuration,
     DatabaseInfo,
@@ -60,14 +60,15 @@ class SystemController(Controller):
         return Configuration(plugins=[type(p).__name__ for p in ctx.chancy.plugins.values()])
 
     @get("/system", operation_id="getSystem", summary="Versions and database")
-    async def get_system(self, ctx: Ctx, db: Db) -> SystemInfo:
-        cursor = await db.execute("SELECT version()")
-        row = await cursor.fetchone()
-        return SystemInfo(
-            chancy_version=version("chancy"),
-            chancy_web_version=__version__,
-            database=DatabaseInfo(version=row[0] if row else None, prefix=ctx.chancy.prefix),
-        )
+    async def get_system(self, ctx: Ctx) -> SystemInfo:
+        async with connect(ctx) as db:
+            cursor = await db.execute("SELECT version()")
+            row = await cursor.fetchone()
+            return SystemInfo(
+                chancy_version=version("chancy"),
+                chancy_web_version=__version__,
+                database=DatabaseInfo(version=row[0] if row else None, prefix=ctx.chancy.prefix),
+            )
 
     @get("/plugins", operation_id="listPlugins", summary="Every Chancy plugin in use")
     async def list_plugins(self, ctx: Ctx) -> list[PluginInfo]:

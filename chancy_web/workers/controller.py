@@ -5,7 +5,7 @@ from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 
 from chancy_web.context import Ctx
-from chancy_web.db import Db
+from chancy_web.db import connect
 from chancy_web.workers import queries
 from chancy_web.workers.schemas import WorkerInfo
 
@@ -15,8 +15,9 @@ class WorkerController(Controller):
     tags = ["workers"]
 
     @get("/", operation_id="listWorkers", summary="Every worker that has sent a heartbeat")
-    async def list_workers(self, ctx: Ctx, db: Db) -> list[WorkerInfo]:
-        return await queries.list_workers(db, ctx.chancy)
+    async def list_workers(self, ctx: Ctx) -> list[WorkerInfo]:
+        async with connect(ctx) as db:
+            return await queries.list_workers(db, ctx.chancy)
 
     @get(
         "/{worker_id:str}",
@@ -24,8 +25,9 @@ class WorkerController(Controller):
         summary="One worker",
         raises=[NotFoundException],
     )
-    async def get_worker(self, ctx: Ctx, db: Db, worker_id: FromPath[str]) -> WorkerInfo:
-        worker = await queries.get_worker(db, ctx.chancy, worker_id)
-        if worker is None:
-            raise NotFoundException(f"Worker {worker_id!r} not found")
-        return worker
+    async def get_worker(self, ctx: Ctx, worker_id: FromPath[str]) -> WorkerInfo:
+        async with connect(ctx) as db:
+            worker = await queries.get_worker(db, ctx.chancy, worker_id)
+            if worker is None:
+                raise NotFoundException(f"Worker {worker_id!r} not found")
+            return worker

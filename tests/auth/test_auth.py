@@ -12,11 +12,17 @@ from chancy_web.auth.backends import AuthBackend
 from tests.conftest import PASSWORD, USERS, auth_backend, login, make_job
 
 
-async def _sql(chancy, query: str, *params) -> None:
+async def _update_session(chancy, headers: dict[str, str], assignment: str) -> None:
+    """Change the session behind `headers` as time would have."""
+    token = headers["Authorization"].split()[1]
     async with chancy.pool.connection() as conn:
-        await conn.execute(
-            sql.SQL(query).format(sessions=sql.Identifier(f"{chancy.prefix}web_sessions")), params
+        cursor = await conn.execute(
+            sql.SQL("UPDATE {} SET {} WHERE token_hash = sha256(convert_to(%s, 'UTF8'))").format(
+                sql.Identifier(f"{chancy.prefix}web_sessions"), sql.SQL(assignment)
+            ),
+            (token,),
         )
+        assert cursor.rowcount == 1
 
 
 async def test_login_sets_a_hardened_cookie_and_returns_a_token(client):
@@ -106,9 +112,7 @@ async def test_cookie_requests_that_change_things_need_the_csrf_token(client, ch
         wrong = await client.post(f"/api/v1/jobs/{job_id}/retry", headers={"X-CSRF-Token": "x"})
         assert wrong.status_code == 403
         assert (await chancy.get_job(Reference(job_id))).state.value == "failed"  # unchanged
-        accepted = await client.post(
-            f"/api/v1/jobs/{job_id}/retry", headers={"X-CSRF-Token": csrf}
-        )
+        accepted = await client.post(f"/api/v1/jobs/{job_id}/retry", headers={"X-CSRF-Token": csrf})
         assert accepted.status_code == 200, accepted.text
     finally:
         client.cookies.clear()
@@ -135,22 +139,22 @@ async def test_logout_clears_the_cookie(client):
 
 async def test_expired_session_is_refused(client, chancy):
     headers = await login(client)
-    await _sql(chancy, "UPDATE {sessions} SET expires_at = now() - interval '1 second'")
+    await _update_session(chancy, headers, "expires_at = now() - interval '1 second'")
     assert (await client.get("/api/v1/session", headers=headers)).status_code == 401
 
 
 async def test_idle_session_is_refused(client, chancy):
     headers = await login(client)
-    await _sql(chancy, "UPDATE {sessions} SET last_seen_at = now() - interval '13 hours'")
+    await _update_session(chancy, headers, "last_seen_at = now() - interval '13 hours'")
     assert (await client.get("/api/v1/session", headers=headers)).status_code == 401
 
 
 async def test_recent_activity_keeps_an_idle_session_alive(client, chancy):
     headers = await login(client)
-    await _sql(chancy, "UPDATE {sessions} SET last_seen_at = now() - interval '11 hours'")
+    await _update_session(chancy, headers, "last_seen_at = now() - interval '11 hours'")
     assert (await client.get("/api/v1/session", headers=headers)).status_code == 200
     # The request above touched the session, so an hour and a half more is still fine.
-    await _sql(chancy, "UPDATE {sessions} SET last_seen_at = last_seen_at - interval '90 minutes'")
+    await _update_session(chancy, headers, "last_seen_at = last_seen_at - interval '90 minutes'")
     assert (await client.get("/api/v1/session", headers=headers)).status_code == 200
 
 
@@ -197,7 +201,9 @@ async def test_login_is_rate_limited_per_username(chancy):
     app = create_app(chancy, authentication_backend=auth_backend(), settings=settings)
     async with AsyncTestClient(app) as limited:
         for _ in range(3):
-            bad = await limited.post("/api/v1/login", json={"username": "operator", "password": "x"})
+            bad = await limited.post(
+                "/api/v1/login", json={"username": "operator", "password": "x"}
+            )
             assert bad.status_code == 401
         refused = await limited.post(
             "/api/v1/login", json={"username": "operator", "password": PASSWORD}
@@ -206,7 +212,9 @@ async def test_login_is_rate_limited_per_username(chancy):
         assert int(refused.headers["retry-after"]) > 0
         assert "Too many failed logins" in refused.json()["detail"]
         # Another user from the same client is not locked out by that.
-        other = await limited.post("/api/v1/login", json={"username": "viewer", "password": PASSWORD})
+        other = await limited.post(
+            "/api/v1/login", json={"username": "viewer", "password": PASSWORD}
+        )
         assert other.status_code == 200
 
 
@@ -216,12 +224,16 @@ async def test_login_is_rate_limited_per_client(chancy):
     async with AsyncTestClient(app) as limited:
         async with chancy.pool.connection() as conn:
             await conn.execute(
-                sql.SQL("DELETE FROM {}").format(sql.Identifier(f"{chancy.prefix}web_login_failures"))
+                sql.SQL("DELETE FROM {}").format(
+                    sql.Identifier(f"{chancy.prefix}web_login_failures")
+                )
             )
         for name in ("u1", "u2", "u3", "u4"):
             bad = await limited.post("/api/v1/login", json={"username": name, "password": "x"})
             assert bad.status_code == 401
-        refused = await limited.post("/api/v1/login", json={"username": "admin", "password": PASSWORD})
+        refused = await limited.post(
+            "/api/v1/login", json={"username": "admin", "password": PASSWORD}
+        )
         assert refused.status_code == 429
 
 
@@ -263,4 +275,3 @@ async def test_a_custom_backend_can_authenticate_requests(chancy):
 def test_create_app_refuses_to_run_without_an_auth_backend(chancy):
     with pytest.raises(TypeError, match="authentication_backend"):
         create_app(chancy, authentication_backend=None)  # type: ignore[arg-type]
-

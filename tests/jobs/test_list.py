@@ -47,7 +47,11 @@ async def test_filters_by_state_queue_and_function(client, admin, chancy):
     def ids(body):
         return {row["id"] for row in body}
 
-    assert ids(await list_jobs(client, admin, queue=queue)) == {str(pending), str(failed), str(other)}
+    assert ids(await list_jobs(client, admin, queue=queue)) == {
+        str(pending),
+        str(failed),
+        str(other),
+    }
     assert ids(await list_jobs(client, admin, queue=queue, state="failed")) == {str(failed)}
     assert ids(await list_jobs(client, admin, queue=queue, func="EMAIL")) == {
         str(pending),
@@ -68,8 +72,15 @@ async def test_filter_triples_cover_every_field(client, admin, chancy):
     queue = unique_queue()
     now = datetime.now(UTC)
     target = await make_job(
-        chancy, queue=queue, state="failed", priority=5, attempts=3, max_attempts=4,
-        unique_key="order-42", taken_by="worker-a", scheduled_at=now - timedelta(hours=2),
+        chancy,
+        queue=queue,
+        state="failed",
+        priority=5,
+        attempts=3,
+        max_attempts=4,
+        unique_key="order-42",
+        taken_by="worker-a",
+        scheduled_at=now - timedelta(hours=2),
         completed_at=now - timedelta(minutes=10),
     )
     await make_job(chancy, queue=queue, state="failed", priority=1, attempts=1)
@@ -110,7 +121,9 @@ async def test_bad_input_is_a_clear_400(client, admin, params, detail):
     assert detail in response.json()["detail"]
 
 
-@pytest.mark.parametrize("params", [{"limit": "0"}, {"limit": "abc"}, {"limit": "1.5"}, {"state": "x"}])
+@pytest.mark.parametrize(
+    "params", [{"limit": "0"}, {"limit": "abc"}, {"limit": "1.5"}, {"state": "x"}]
+)
 async def test_bad_parameters_are_400_with_the_parameter_named(client, admin, params):
     response = await client.get("/api/v1/jobs", params=params, headers=admin)
     assert response.status_code == 400
@@ -129,11 +142,14 @@ async def test_limit_above_the_maximum_is_clamped(client, admin, chancy):
     queue = unique_queue()
     for _ in range(3):
         await make_job(chancy, queue=queue)
-    from chancy_web import Settings, create_app
     from litestar.testing import AsyncTestClient
+
+    from chancy_web import Settings, create_app
     from tests.conftest import auth_backend, login
 
-    app = create_app(chancy, authentication_backend=auth_backend(), settings=Settings(max_page_size=2))
+    app = create_app(
+        chancy, authentication_backend=auth_backend(), settings=Settings(max_page_size=2)
+    )
     async with AsyncTestClient(app) as small:
         headers = await login(small)
         body = await list_jobs(small, headers, queue=queue, limit=1000)
@@ -145,16 +161,25 @@ async def test_each_state_sorts_by_its_own_time(client, admin, chancy):
     now = datetime.now(UTC)
     late = await make_job(chancy, queue=queue, scheduled_at=now + timedelta(hours=2))
     soon = await make_job(chancy, queue=queue, scheduled_at=now + timedelta(hours=1))
-    old_done = await make_job(chancy, queue=queue, state="failed", completed_at=now - timedelta(hours=1))
-    new_done = await make_job(chancy, queue=queue, state="failed", completed_at=now - timedelta(hours=3))
+    old_done = await make_job(
+        chancy, queue=queue, state="failed", completed_at=now - timedelta(hours=1)
+    )
+    new_done = await make_job(
+        chancy, queue=queue, state="failed", completed_at=now - timedelta(hours=3)
+    )
     await asyncio.sleep(0)
-    long_run = await make_job(chancy, queue=queue, state="running", started_at=now - timedelta(hours=1))
+    long_run = await make_job(
+        chancy, queue=queue, state="running", started_at=now - timedelta(hours=1)
+    )
     short_run = await make_job(chancy, queue=queue, state="running", started_at=now)
 
     def order(body):
         return [row["id"] for row in body]
 
-    assert order(await list_jobs(client, admin, queue=queue, state="pending")) == [str(soon), str(late)]
+    assert order(await list_jobs(client, admin, queue=queue, state="pending")) == [
+        str(soon),
+        str(late),
+    ]
     # Finished: most recently completed first, whatever the creation order.
     assert order(await list_jobs(client, admin, queue=queue, state="failed")) == [
         str(old_done),
@@ -191,8 +216,11 @@ async def test_pages_have_no_gap_or_duplicate_while_jobs_are_inserted(client, ad
     made_state = state or "succeeded"
     original = [
         await make_job(
-            chancy, queue=queue, state=made_state,
-            completed_at=now - timedelta(minutes=i), scheduled_at=now + timedelta(minutes=i),
+            chancy,
+            queue=queue,
+            state=made_state,
+            completed_at=now - timedelta(minutes=i),
+            scheduled_at=now + timedelta(minutes=i),
         )
         for i in range(30)
     ]
@@ -216,7 +244,11 @@ async def test_pages_have_no_gap_or_duplicate_while_jobs_are_inserted(client, ad
         # Inserted pending jobs are due now, earlier than all originals: never on later pages.
         assert seen == [str(i) for i in original]
     else:
-        assert seen == [str(i) for i in original[::-1]] if state is None else [str(i) for i in original]
+        assert (
+            seen == [str(i) for i in original[::-1]]
+            if state is None
+            else [str(i) for i in original]
+        )
 
 
 async def test_prev_cursor_returns_to_the_page_before(client, admin, chancy):
@@ -227,11 +259,21 @@ async def test_prev_cursor_returns_to_the_page_before(client, admin, chancy):
     first = await list_jobs(client, admin, queue=queue, state="failed", pagination="true", limit=5)
     assert first["prev_cursor"] is None
     second = await list_jobs(
-        client, admin, queue=queue, state="failed", pagination="true", limit=5,
+        client,
+        admin,
+        queue=queue,
+        state="failed",
+        pagination="true",
+        limit=5,
         cursor=first["next_cursor"],
     )
     back = await list_jobs(
-        client, admin, queue=queue, state="failed", pagination="true", limit=5,
+        client,
+        admin,
+        queue=queue,
+        state="failed",
+        pagination="true",
+        limit=5,
         cursor=second["prev_cursor"],
     )
     assert [r["id"] for r in back["items"]] == [r["id"] for r in first["items"]]
@@ -265,7 +307,12 @@ async def test_reference_clients_can_echo_next_cursor_into_before(client, admin,
     everything = await _walk(client, admin, queue=queue, state="failed")
     first = await list_jobs(client, admin, queue=queue, state="failed", pagination="true", limit=2)
     second = await list_jobs(
-        client, admin, queue=queue, state="failed", pagination="true", limit=2,
+        client,
+        admin,
+        queue=queue,
+        state="failed",
+        pagination="true",
+        limit=2,
         before=first["next_cursor"],
     )
     assert [r["id"] for r in first["items"] + second["items"]] == everything[:4]
