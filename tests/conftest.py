@@ -37,6 +37,8 @@ PASSWORD = "correct horse battery staple"
 USERS = {name: hash_password(PASSWORD) for name in ("admin", "operator", "viewer")}
 ROLES = {"operator": Role.OPERATOR, "viewer": Role.VIEWER}
 TEST_QUEUE = "test"
+#: Worked only by the live server's worker (browser tests, schemathesis).
+LIVE_QUEUE = "live"
 
 
 def auth_backend() -> SimpleAuthBackend:
@@ -88,10 +90,18 @@ async def chancy(dsn: str) -> AsyncIterator[Chancy]:
     app = make_chancy(dsn, Api(authentication_backend=auth_backend(), port=free_port()))
     async with app:
         await app.migrate()
-        await app.declare(
-            Queue(TEST_QUEUE, executor=Chancy.Executor.Async, polling_interval=1, concurrency=8),
-            upsert=True,
-        )
+        # Each queue is worked by exactly one of the tests' workers, chosen by tag.
+        for name in (TEST_QUEUE, LIVE_QUEUE):
+            await app.declare(
+                Queue(
+                    name,
+                    executor=Chancy.Executor.Async,
+                    polling_interval=1,
+                    concurrency=8,
+                    tags={f"role={name}-worker"},
+                ),
+                upsert=True,
+            )
         yield app
 
 
@@ -100,7 +110,12 @@ async def worker(chancy: Chancy) -> AsyncIterator[Worker]:
     """A real worker processing the `test` queue (the Api plugin is not run by it)."""
     api = chancy.plugins.pop("chancy.api")
     try:
-        w = Worker(chancy, register_signal_handlers=False, queue_change_poll_interval=1)
+        w = Worker(
+            chancy,
+            register_signal_handlers=False,
+            queue_change_poll_interval=1,
+            tags={f"role={TEST_QUEUE}-worker"},
+        )
         await w.start()
     finally:
         chancy.plugins["chancy.api"] = api
@@ -190,7 +205,7 @@ class LiveServer:
 @pytest.fixture(scope="session")
 def live_server(dsn: str, chancy: Chancy) -> Iterator[LiveServer]:
     """chancy-web in plugin mode: a real worker in its own thread and event loop runs the Api
-    plugin on a free port and works the test queue, as `chancy worker start` would."""
+    plugin on a free port and works the `live` queue, as `chancy worker start` would."""
     port = free_port()
     ready = threading.Event()
     stop: dict[str, Any] = {}
@@ -198,7 +213,12 @@ def live_server(dsn: str, chancy: Chancy) -> Iterator[LiveServer]:
     async def main() -> None:
         api = Api(port=port, authentication_backend=auth_backend())
         async with make_chancy(dsn, api) as app:
-            w = Worker(app, register_signal_handlers=False, queue_change_poll_interval=1)
+            w = Worker(
+                app,
+                register_signal_handlers=False,
+                queue_change_poll_interval=1,
+                tags={f"role={LIVE_QUEUE}-worker"},
+            )
             await w.start()
             loop = asyncio.get_running_loop()
             stop["loop"], stop["event"] = loop, asyncio.Event()

@@ -11,6 +11,7 @@ from chancy_web.auth.schemas import LoginRequest, LoginResponse, LogoutResponse,
 from chancy_web.auth.sessions import create_session, revoke_session
 from chancy_web.context import Ctx
 from chancy_web.db import connect
+from chancy_web.mount import mount_prefix
 
 
 def _cookie(ctx: Ctx, request: Request, value: str, max_age: int) -> Cookie:  # type: ignore[type-arg]
@@ -18,7 +19,7 @@ def _cookie(ctx: Ctx, request: Request, value: str, max_age: int) -> Cookie:  # 
         key=ctx.settings.session_cookie,
         value=value,
         max_age=max_age,
-        path=(request.scope.get("root_path") or "") + "/",
+        path=mount_prefix(request.scope) + "/",
         httponly=True,
         samesite="strict",
         secure=request.url.scheme == "https",

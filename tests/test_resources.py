@@ -1,0 +1,107 @@
+"""Queues, workers, system information and health, read from the real cluster."""
+
+from __future__ import annotations
+
+from importlib.metadata import version
+
+from chancy import Chancy, Queue
+from litestar.testing import AsyncTestClient
+
+from chancy_web import Settings, create_app
+from tests.conftest import TEST_QUEUE, auth_backend, make_chancy
+
+
+async def test_lists_queues_by_name_with_reference_fields(client, admin, chancy):
+    await chancy.declare(Queue("aaa-first", concurrency=3, rate_limit=10, rate_limit_window=60))
+    response = await client.get("/api/v1/queues", headers=admin)
+    assert response.status_code == 200
+    queues = response.json()
+    names = [q["name"] for q in queues]
+    assert names == sorted(names) and {"aaa-first", TEST_QUEUE} <= set(names)
+    first = next(q for q in queues if q["name"] == "aaa-first")
+    assert first["concurrency"] == 3 and first["rate_limit"] == 10
+    assert first["state"] == "active" and first["tags"] == [".*"]
+    assert first["executor"] == "chancy.executors.process.ProcessExecutor"
+    expected = {
+        "name",
+        "concurrency",
+        "tags",
+        "state",
+        "executor",
+        "executor_options",
+        "polling_interval",
+        "rate_limit",
+        "rate_limit_window",
+        "resume_at",
+        "eager_polling",
+    }
+    assert expected <= set(first)
+
+
+async def test_gets_one_queue_or_404(client, admin):
+    assert (await client.get(f"/api/v1/queues/{TEST_QUEUE}", headers=admin)).json()[
+        "name"
+    ] == TEST_QUEUE
+    missing = await client.get("/api/v1/queues/no-such-queue", headers=admin)
+    assert missing.status_code == 404
+    assert missing.json()["detail"] == "Queue 'no-such-queue' not found"
+
+
+async def test_lists_the_running_worker(client, admin, worker):
+    response = await client.get("/api/v1/workers", headers=admin)
+    assert response.status_code == 200
+    row = next(w for w in response.json() if w["worker_id"] == worker.worker_id)
+    assert TEST_QUEUE in row["queues"]
+    assert f"worker_id={worker.worker_id}" in row["tags"]
+    assert row["expired"] is False
+    one = await client.get(f"/api/v1/workers/{worker.worker_id}", headers=admin)
+    assert one.json() == row
+    assert (await client.get("/api/v1/workers/ghost", headers=admin)).status_code == 404
+
+
+async def test_system_reports_versions_and_prefix(client, admin):
+    body = (await client.get("/api/v1/system", headers=admin)).json()
+    assert body["chancy_version"] == version("chancy")
+    assert body["chancy_web_version"] == version("chancy-web")
+    assert body["database"]["prefix"] == "chancy_"
+    assert body["database"]["version"].startswith("PostgreSQL")
+
+
+async def test_configuration_and_plugins_list_the_chancy_plugins(client, admin, chancy):
+    configuration = (await client.get("/api/v1/configuration", headers=admin)).json()
+    assert configuration["plugins"] == [type(p).__name__ for p in chancy.plugins.values()]
+    plugins = (await client.get("/api/v1/plugins", headers=admin)).json()
+    api = next(p for p in plugins if p["identifier"] == "chancy.api")
+    assert api["migrate_key"] == "web" and api["tables"] == ["web_sessions", "web_login_failures"]
+    assert {p["identifier"] for p in plugins} == set(chancy.plugins)
+
+
+async def test_readiness_checks_database_and_migrations(client, dsn):
+    ready = await client.get("/health/ready")
+    assert ready.status_code == 200 and ready.json()["status"] == "ready"
+    # A prefix whose tables were never migrated is not ready, and says what to do.
+    unmigrated = make_chancy(dsn)
+    unmigrated.prefix = "unmigrated_"
+    app = create_app(
+        unmigrated, authentication_backend=auth_backend(), settings=Settings(migrate_on_start=False)
+    )
+    async with AsyncTestClient(app) as other:
+        response = await other.get("/health/ready")
+        assert response.status_code == 503
+        assert response.json()["migrations"] is False
+        assert "chancy misc migrate" in response.json()["detail"]
+
+
+async def test_an_unreachable_database_is_503_not_500():
+    down = Chancy("postgresql://nobody@127.0.0.1:1/none", min_connection_pool_size=0)
+    app = create_app(
+        down,
+        authentication_backend=auth_backend(),
+        settings=Settings(migrate_on_start=False, pool_timeout_s=0.5),
+    )
+    async with AsyncTestClient(app) as client:
+        ready = await client.get("/health/ready")
+        assert ready.status_code == 503 and ready.json()["database"] is False
+        login = await client.post("/api/v1/login", json={"username": "admin", "password": "x"})
+        assert login.status_code == 503
+        assert login.json()["detail"] in ("The database is unavailable", "The database timed out")
