@@ -1,10 +1,8 @@
 /** The sidebar's entries; plugin pages appear only when the server runs those plugins. */
-export interface NavItem {
-	path: '/' | '/jobs' | '/queues' | '/workers' | '/crons' | '/workflows' | '/metrics';
-	label: string;
+export type NavItem =
+	| { path: '/' | '/jobs' | '/queues' | '/workers'; label: string; available: true }
 	/** Pages of plugins the dashboard does not have yet are listed but not linked. */
-	available: boolean;
-}
+	| { path: '/crons' | '/workflows' | '/metrics'; label: string; available: false };
 
 const CORE: NavItem[] = [
 	{ path: '/', label: 'Overview', available: true },

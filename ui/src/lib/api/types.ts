@@ -19,5 +19,4 @@ export type Configuration = S['Configuration'];
 export type SystemInfo = S['SystemInfo'];
 export type PluginInfo = S['PluginInfo'];
 export type ListJobsQuery = NonNullable<paths['/api/v1/jobs']['get']['parameters']['query']>;
-export type JobCounts =
-	paths['/api/v1/jobs/counts']['get']['responses'][200]['content']['application/json'];
+export type JobCounts = S['JobCounts'];
