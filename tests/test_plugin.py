@@ -87,15 +87,17 @@ def _spawn(dsn: str, *command: str) -> tuple[subprocess.Popen[str], str]:
     pytest.fail(f"chancy {' '.join(command)} did not serve chancy-web: {process.communicate()[0]}")
 
 
-def _use(url: str, job_id: str) -> None:
-    token = httpx.post(
-        f"{url}/api/v1/login", json={"username": "admin", "password": PASSWORD}
-    ).json()["token"]
-    jobs = httpx.get(
-        f"{url}/api/v1/jobs",
-        params={"queue": "plugin-cli"},
-        headers={"Authorization": f"Bearer {token}"},
-    )
+async def _use(url: str, job_id: str) -> None:
+    async with httpx.AsyncClient(base_url=url) as http:
+        # chancy-web answers, not the reference: the schema is ours.
+        schema = (await http.get("/api/v1/schema/openapi.json")).json()
+        assert schema["info"]["title"] == "chancy-web"
+        login = await http.post("/api/v1/login", json={"username": "admin", "password": PASSWORD})
+        jobs = await http.get(
+            "/api/v1/jobs",
+            params={"queue": "plugin-cli"},
+            headers={"Authorization": f"Bearer {login.json()['token']}"},
+        )
     assert jobs.status_code == 200
     assert job_id in [row["id"] for row in jobs.json()]
 
