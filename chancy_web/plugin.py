@@ -149,16 +149,26 @@ class Api(Plugin):
             worker=worker,
         )
         self._server = server = _EmbeddedServer(
-            uvicorn.Config(app, log_level="warning", access_log=False, proxy_headers=False)
+            uvicorn.Config(
+                app,
+                log_level="warning",
+                access_log=False,
+                proxy_headers=False,
+                timeout_graceful_shutdown=10,
+            )
         )
         chancy.log.info(f"chancy-web running at http://{self.host}:{self.port_bound}")
         serving = asyncio.create_task(server.serve(sockets=[sock]))
         try:
             await asyncio.shield(serving)
         finally:
-            # Cancelled by the worker's shutdown: let uvicorn finish requests and the lifespan.
+            # Cancelled by the worker's shutdown: let uvicorn finish its requests and the app's
+            # lifespan. Chancy's TaskManager cancels its tasks again and again until they end,
+            # so keep waiting (bounded by uvicorn's graceful-shutdown timeout).
             server.should_exit = True
-            await serving
+            while not serving.done():
+                with contextlib.suppress(asyncio.CancelledError):
+                    await asyncio.shield(serving)
             self._close_socket()
 
     async def on_worker_stopped(self, *, worker: Worker) -> None:

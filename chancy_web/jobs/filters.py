@@ -176,6 +176,7 @@ async def provide_job_filter(
         ),
     ] = None,
 ) -> JobFilter:
+    before, cursor = before or None, cursor or None  # `?before=&cursor=` means neither
     if before is not None and cursor is not None:
         raise ValidationException("Pass either before or cursor, not both")
     conditions = list(parse_filters(filters))

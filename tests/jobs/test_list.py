@@ -293,6 +293,13 @@ async def test_a_cursor_from_another_state_is_refused(client, admin, chancy):
     assert response.status_code == 400
 
 
+async def test_empty_cursor_parameters_mean_the_first_page(client, admin, chancy):
+    queue = unique_queue()
+    job_id = await make_job(chancy, queue=queue)
+    body = await list_jobs(client, admin, queue=queue, before="", cursor="", filters="")
+    assert [row["id"] for row in body] == [str(job_id)]
+
+
 async def test_reference_before_id_pages_by_id(client, admin, chancy):
     queue = unique_queue()
     ids = [await make_job(chancy, queue=queue) for _ in range(5)]

@@ -1,0 +1,178 @@
+"""The dashboard in Chromium against a live server, real Postgres and a real worker."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+from playwright.async_api import expect
+
+from tests.conftest import PASSWORD, LiveServer
+from tests.e2e.conftest import FAILED_JOBS, Seeded, api_login
+
+pytestmark = pytest.mark.browser
+
+
+def query_of(url: str) -> dict[str, list[str]]:
+    return parse_qs(urlparse(url).query)
+
+
+async def row_ids(page: Any) -> list[str]:
+    rows = page.locator("table.jobs tbody tr")
+    return [await r.get_attribute("data-job-id") for r in await rows.all()]
+
+
+async def test_login_shows_errors_and_returns_to_the_page_asked_for(page, seeded: Seeded):
+    await page.goto(f"/jobs?state=failed&func={seeded.func_fail}")
+    await expect(page).to_have_url(re.compile(r"/login\?next="))
+    assert query_of(page.url)["next"] == [f"/jobs?state=failed&func={seeded.func_fail}"]
+
+    await page.get_by_label("Username").fill("admin")
+    await page.get_by_label("Password").fill("wrong password")
+    await page.get_by_role("button", name="Log in").click()
+    await expect(page.get_by_role("alert")).to_have_text("Invalid username or password.")
+
+    await page.get_by_label("Password").fill(PASSWORD)
+    await page.get_by_role("button", name="Log in").click()
+    await expect(page).to_have_url(re.compile(r"/jobs\?state=failed&func="))
+    await expect(page.locator("table.jobs tbody tr")).to_have_count(FAILED_JOBS)
+
+
+async def test_lists_jobs_and_filters_through_the_url(logged_in, seeded: Seeded):
+    page = logged_in
+    await page.goto(f"/jobs?func={seeded.func_ok}&limit=25")
+    await expect(page.locator("table.jobs tbody tr")).to_have_count(25)
+    await expect(page.get_by_label("Page size")).to_have_value("25")
+    await expect(page.get_by_label("Function contains")).to_have_value(seeded.func_ok)
+
+    # A state tab is a link: the URL carries the filter, and the other filters stay.
+    await page.get_by_role("navigation", name="Job state").get_by_role(
+        "link", name=re.compile("^failed", re.I)
+    ).click()
+    await expect(page).to_have_url(re.compile(r"state=failed"))
+    assert query_of(page.url)["func"] == [seeded.func_ok]
+    await expect(page.get_by_text("No jobs match these filters")).to_be_visible()
+
+    # Typing in the function filter rewrites the URL.
+    await page.get_by_label("Function contains").fill("e2e_fail")
+    await expect(page).to_have_url(re.compile(r"func=e2e_fail"))
+    await expect(page.locator("table.jobs tbody tr")).to_have_count(FAILED_JOBS)
+    await expect(page.locator("table.jobs tbody tr").first).to_contain_text("ValueError: kaput")
+
+    # The queue filter, and a reload keeps everything.
+    await page.get_by_label("Queue").select_option("live")
+    await expect(page).to_have_url(re.compile(r"queue=live"))
+    await page.reload()
+    await expect(page.locator("table.jobs tbody tr")).to_have_count(FAILED_JOBS)
+    await expect(page.get_by_label("Queue")).to_have_value("live")
+
+    # Row selection lives in the URL too.
+    await page.get_by_role("checkbox", name=re.compile("Select job")).first.check()
+    await expect(page).to_have_url(re.compile(r"selected=[0-9a-f-]{36}"))
+    await expect(page.get_by_text("1 selected")).to_be_visible()
+
+
+async def test_pages_to_older_and_newer_jobs(logged_in, seeded: Seeded):
+    page = logged_in
+    await page.goto(f"/jobs?state=succeeded&func={seeded.func_ok}&limit=25")
+    await expect(page.locator("table.jobs tbody tr")).to_have_count(25)
+    first = await row_ids(page)
+
+    await page.get_by_role("link", name="Older →").click()
+    await expect(page).to_have_url(re.compile(r"cursor="))
+    await expect(page.locator("table.jobs tbody tr").first).not_to_have_attribute(
+        "data-job-id", first[0]
+    )
+    second = await row_ids(page)
+    assert len(second) == 25 and not set(first) & set(second)
+    await expect(page.get_by_text("Paused while browsing older jobs")).to_be_visible()
+
+    await page.get_by_role("link", name="Older →").click()
+    await expect(page.locator("table.jobs tbody tr")).to_have_count(10)
+    third = await row_ids(page)
+    assert set(first) | set(second) | set(third) == set(seeded.ok)
+    await expect(page.get_by_role("button", name="Older →")).to_be_disabled()
+
+    await page.get_by_role("link", name="← Newer").click()
+    await expect(page.locator("table.jobs tbody tr").first).to_have_attribute(
+        "data-job-id", second[0]
+    )
+    assert await row_ids(page) == second
+
+    await page.go_back()
+    await expect(page.locator("table.jobs tbody tr")).to_have_count(10)
+    await page.get_by_role("link", name="⇤ Newest").click()
+    await expect(page.locator("table.jobs tbody tr").first).to_have_attribute("data-job-id", first[0])
+
+
+async def test_opens_a_failed_job_and_reads_its_traceback(logged_in, seeded: Seeded):
+    page = logged_in
+    await page.goto(f"/jobs?state=failed&func={seeded.func_fail}")
+    row = page.locator("table.jobs tbody tr").first
+    job_id = await row.get_attribute("data-job-id")
+    await row.get_by_role("link", name=re.compile("e2e_fail")).click()
+
+    await expect(page).to_have_url(re.compile(f"/jobs/{job_id}$"))
+    await expect(page.get_by_role("heading", level=1)).to_have_text("e2e_fail")
+    attempt = page.get_by_role("region", name="Attempt 1")
+    await expect(attempt).to_contain_text("Traceback (most recent call last)")
+    await expect(attempt).to_contain_text('raise ValueError(message)')
+    await expect(attempt.locator(".exception")).to_have_text(re.compile(r"ValueError: kaput \d"))
+    await expect(page.get_by_role("region", name="Arguments")).to_contain_text('"message"')
+    await expect(page.locator('dd a[href="/queues/live"]')).to_have_text("live")
+    # Deep link: a fresh load of the URL shows the same job.
+    await page.reload()
+    await expect(page.get_by_role("region", name="Attempt 1")).to_be_visible()
+    await expect(page.locator('dd a[href^="/workers/"]')).to_be_visible()
+
+
+async def test_every_page_renders(logged_in, seeded: Seeded, live_server: LiveServer):
+    page = logged_in
+    await page.goto("/")
+    await expect(page.get_by_role("heading", name="Jobs by state")).to_be_visible()
+    await expect(page.get_by_role("heading", name="Recent failures")).to_be_visible()
+    await expect(page.locator("table.jobs tbody tr").first).to_be_visible()
+
+    await page.get_by_role("navigation", name="Main").get_by_role("link", name="Queues").click()
+    await expect(page).to_have_url(re.compile(r"/queues$"))
+    await page.get_by_role("link", name="live", exact=True).click()
+    await expect(page.get_by_role("heading", level=1)).to_have_text("live")
+    await expect(page.get_by_role("heading", name="Settings")).to_be_visible()
+    await expect(page.get_by_role("heading", name="Latest jobs")).to_be_visible()
+
+    await page.get_by_role("navigation", name="Main").get_by_role("link", name="Workers").click()
+    worker_link = page.locator("table.data tbody a.mono").first
+    await expect(worker_link).to_be_visible()
+    await worker_link.click()
+    await expect(page.get_by_role("heading", name="Details")).to_be_visible()
+    await expect(page.get_by_role("heading", name=re.compile("Running jobs"))).to_be_visible()
+
+    await page.goto("/no/such/page")
+    await expect(page.get_by_role("heading", name="Page not found")).to_be_visible()
+
+
+async def test_logs_out(logged_in, seeded: Seeded):
+    page = logged_in
+    await page.goto("/jobs")
+    await expect(page.get_by_role("heading", name="Jobs", exact=True)).to_be_visible()
+    await page.get_by_role("button", name="Log out").click()
+    await expect(page).to_have_url(re.compile(r"/login$"))
+    # The session is revoked on the server, not just forgotten by the page.
+    response = await page.request.get("/api/v1/session")
+    assert response.status == 401
+    await page.goto("/workers")
+    await expect(page).to_have_url(re.compile(r"/login\?next=%2Fworkers$"))
+
+
+async def test_theme_toggle_overrides_the_system(logged_in, seeded: Seeded):
+    page = logged_in
+    await page.emulate_media(color_scheme="dark")
+    await page.goto("/workers")
+    toggle = page.get_by_role("button", name=re.compile("^Theme"))
+    await expect(toggle).to_have_accessible_name("Theme: system")
+    await toggle.click()
+    await expect(page.locator("html")).to_have_attribute("data-theme", "light")
+    await page.reload()
+    await expect(page.locator("html")).to_have_attribute("data-theme", "light")
