@@ -10,6 +10,7 @@ import importlib.util
 import logging
 import os
 import secrets
+import signal
 import sys
 from pathlib import Path
 
@@ -165,8 +166,16 @@ def serve_command(args: argparse.Namespace) -> int:
     )
     host = args.host or (api.host if api else "127.0.0.1")
     port = args.port if args.port is not None else (api.port if api else 8000)
+    # uvicorn shuts down gracefully on SIGINT/SIGTERM, then raises the signal again: a stop
+    # that was asked for ends the process with status 0, as `chancy-web demo` does.
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, _exit_cleanly)
     uvicorn.run(app, host=host, port=port)
     return 0
+
+
+def _exit_cleanly(signum: int, frame: object) -> None:
+    raise SystemExit(0)
 
 
 # demo

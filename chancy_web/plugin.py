@@ -114,7 +114,9 @@ class Api(Plugin):
         """Bind the listening socket now, so that a taken port fails start-up loudly."""
         if self._socket is None:
             family = socket.AF_INET6 if ":" in self.host else socket.AF_INET
-            sock = socket.socket(family, socket.SOCK_STREAM)
+            # IPPROTO_TCP, not 0: asyncio sets TCP_NODELAY only on accepted sockets whose
+            # protocol says TCP. Without it, keep-alive responses stall ~40 ms (Nagle).
+            sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             try:
                 sock.bind((self.host, self.port))

@@ -130,3 +130,17 @@ async def test_a_worker_with_the_plugin_serves_and_stops_cleanly(dsn, chancy):
     with pytest.raises(httpx.TransportError):
         async with httpx.AsyncClient() as http:
             await http.get(f"{url}/health", timeout=1)
+
+
+def test_listening_socket_is_tcp_so_keep_alive_responses_are_not_delayed():
+    # asyncio sets TCP_NODELAY only on accepted sockets whose protocol is IPPROTO_TCP; a
+    # socket made with proto 0 left every keep-alive response waiting ~40 ms on Nagle.
+    import socket as s
+
+    api = Api(port=0, authentication_backend=auth_backend())
+    sock = api.bind()
+    try:
+        assert sock.proto == s.IPPROTO_TCP
+        assert api.port_bound > 0
+    finally:
+        sock.close()

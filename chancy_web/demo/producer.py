@@ -43,87 +43,101 @@ async def declare_queues(chancy: Chancy) -> None:
     # upsert: a kept --data-dir gets the demo's settings back on every start.
     for queue in QUEUES:
         await chancy.declare(queue, upsert=True)
-    await Cron.schedule(
-        chancy, "* * * * *", Job.from_func(jobs.purge_temp_files, unique_key="purge_temp_files")
-    )
+    await Cron.schedule(chancy, "* * * * *", _job(jobs.purge_temp_files).with_unique_key("purge"))
 
 
 def _job(func: Callable[..., object], queue: str = "default", **kwargs: object) -> Job:
-    return Job.from_func(func, queue=queue, kwargs=kwargs)
+    return Job(func=f"{func.__module__}.{func.__qualname__}", queue=queue, kwargs=kwargs)
 
 
 def first_batch() -> list[Job]:
     """One of everything, so that the dashboard has every kind of job within seconds."""
-    soon = datetime.now(tz=UTC)
     return [
         _job(jobs.send_email, "emails", to="ada@example.com", template="welcome"),
         _job(jobs.send_email, "emails", to="bob@example.invalid", template="welcome"),
         _job(jobs.resize_image, image_id=1, width=4000, height=3000),
         _job(jobs.charge_card, order_id=1001, amount_cents=2600).with_priority(10),
         _job(jobs.import_orders, source="legacy", rows=120),
-        _job(jobs.sync_inventory, warehouse="berlin", fail_times=1)
-        .with_max_attempts(3)
-        .with_meta(RETRY_SETTINGS),
+        _retried(_job(jobs.sync_inventory, warehouse="berlin", fail_times=1)),
         _job(jobs.export_table, table="orders"),
         _job(jobs.build_report, "reports", kind="daily-sales", days=7),
         _job(jobs.build_report, "reports", kind="weekly-churn", days=0),
         _job(jobs.send_email, "emails", to="team@example.com", template="digest").with_scheduled_at(
-            soon + timedelta(minutes=2)
+            datetime.now(tz=UTC) + timedelta(minutes=2)
         ),
         _job(jobs.archive_invoice, "archive", invoice_id=1).with_unique_key("archive-1"),
     ]
 
 
+def _retried(job: Job) -> Job:
+    return job.with_max_attempts(3).with_meta(RETRY_SETTINGS)
+
+
+# What the producer picks from, each given a random source and a running number. About one
+# job in eight ends failed; more fail once and succeed on a retry.
+
+
+def _receipt(rng: random.Random, n: int) -> Job:
+    domain = "example.invalid" if rng.random() < 0.15 else "example.com"  # .invalid bounces
+    return _job(jobs.send_email, "emails", to=f"user{n}@{domain}", template="receipt")
+
+
+def _thumbnail(rng: random.Random, n: int) -> Job:
+    width, height = rng.choice([800, 4000, 9000]), rng.choice([600, 3000, 6000])
+    return _job(jobs.resize_image, image_id=n, width=width, height=height)
+
+
+def _payment(rng: random.Random, n: int) -> Job:
+    job = _job(jobs.charge_card, order_id=1000 + n, amount_cents=rng.randint(100, 20000))
+    return job.with_priority(rng.choice([0, 0, 5, 10]))
+
+
+def _import(rng: random.Random, n: int) -> Job:
+    source = rng.choice(["shop", "shop", "legacy"])
+    return _job(jobs.import_orders, source=source, rows=rng.randint(50, 400))
+
+
+def _inventory(rng: random.Random, n: int) -> Job:
+    warehouse, fail_times = rng.choice(["berlin", "lyon", "porto"]), rng.choice([0, 1, 2, 4])
+    return _retried(_job(jobs.sync_inventory, warehouse=warehouse, fail_times=fail_times))
+
+
+def _export(rng: random.Random, n: int) -> Job:
+    return _job(jobs.export_table, table=rng.choice(["orders", "customers"]))
+
+
+def _report(rng: random.Random, n: int) -> Job:
+    kind, days = rng.choice(["sales", "churn"]), rng.choice([0, 7, 30])
+    return _job(jobs.build_report, "reports", kind=kind, days=days).with_priority(rng.randint(0, 5))
+
+
+def _reminder(rng: random.Random, n: int) -> Job:
+    job = _job(jobs.send_email, "emails", to=f"user{n}@example.com", template="reminder")
+    return job.with_scheduled_at(datetime.now(tz=UTC) + timedelta(seconds=rng.randint(30, 600)))
+
+
+def _invoice(rng: random.Random, n: int) -> Job:
+    # At most 25 invoices wait in the paused queue: one per unique key.
+    job = _job(jobs.archive_invoice, "archive", invoice_id=n)
+    return job.with_unique_key(f"archive-{n % 25}")
+
+
+MAKERS = (
+    _receipt,
+    _thumbnail,
+    _payment,
+    _import,
+    _inventory,
+    _export,
+    _report,
+    _reminder,
+    _invoice,
+)
+
+
 def next_batch(rng: random.Random, tick: int) -> list[Job]:
-    """One to three jobs, about one in six of them failing."""
-    now = datetime.now(tz=UTC)
-    n = tick + 2
-    makers: list[Callable[[], Job]] = [
-        lambda: _job(
-            jobs.send_email,
-            "emails",
-            template="receipt",
-            to=f"user{n}@example.{'invalid' if rng.random() < 0.15 else 'com'}",
-        ),
-        lambda: _job(
-            jobs.resize_image,
-            image_id=n,
-            width=rng.choice([800, 4000, 9000]),
-            height=rng.choice([600, 3000, 6000]),
-        ),
-        lambda: _job(
-            jobs.charge_card, order_id=1000 + n, amount_cents=rng.randint(100, 20000)
-        ).with_priority(rng.choice([0, 0, 5, 10])),
-        lambda: _job(
-            jobs.import_orders,
-            source=rng.choice(["shop", "shop", "legacy"]),
-            rows=rng.randint(50, 400),
-        ),
-        lambda: (
-            _job(
-                jobs.sync_inventory,
-                warehouse=rng.choice(["berlin", "lyon", "porto"]),
-                fail_times=rng.choice([0, 1, 2, 4]),
-            )
-            .with_max_attempts(3)
-            .with_meta(RETRY_SETTINGS)
-        ),
-        lambda: _job(jobs.export_table, table=rng.choice(["orders", "customers"])),
-        lambda: _job(
-            jobs.build_report,
-            "reports",
-            kind=rng.choice(["sales", "churn"]),
-            days=rng.choice([0, 7, 30, 30]),
-        ).with_priority(rng.randint(0, 5)),
-        lambda: _job(
-            jobs.send_email, "emails", to=f"user{n}@example.com", template="reminder"
-        ).with_scheduled_at(now + timedelta(seconds=rng.randint(30, 600))),
-        # At most 25 invoices wait in the paused queue: one per unique key.
-        lambda: _job(jobs.archive_invoice, "archive", invoice_id=n).with_unique_key(
-            f"archive-{n % 25}"
-        ),
-    ]
-    return [rng.choice(makers)() for _ in range(rng.randint(1, 3))]
+    """One to three jobs picked from MAKERS."""
+    return [rng.choice(MAKERS)(rng, tick + 2) for _ in range(rng.randint(1, 3))]
 
 
 def feed_workflow(tick: int) -> Workflow:

@@ -31,7 +31,7 @@ def demo_chancy(dsn: str, api: Api) -> Chancy:
             Leadership(poll_interval=10, timeout=30),
             Cron(poll_interval=10),
             WorkflowPlugin(polling_interval=5),
-            RetryPlugin(),
+            RetryPlugin(),  # type: ignore[no-untyped-call]
         ],
         log=logging.getLogger("chancy"),
     )
@@ -73,7 +73,8 @@ async def run_demo(
         worker = Worker(chancy, register_signal_handlers=False, shutdown_timeout=10)
         producer: asyncio.Task[None] | None = None
         try:
-            await worker.start()  # binds the API's port, or fails if it is taken
+            # Binds the API's port, or fails if it is taken.
+            await worker.start()  # type: ignore[no-untyped-call]
             announce(url_of(host, api.port_bound))
             producer = asyncio.create_task(produce(chancy), name="demo-producer")
             await stopping.wait()

@@ -16,13 +16,15 @@ from chancy_web.db import table
 from chancy_web.jobs.filters import Condition, Cursor, JobFilter
 from chancy_web.jobs.schemas import JOB_STATES, JobCounts, JobDetail, JobState, JobSummary
 
-SUMMARY_COLUMNS = sql.SQL(
+BASE_COLUMNS = sql.SQL(
     """id, queue, func, state, priority, attempts, max_attempts, taken_by, created_at,
-    scheduled_at, started_at, completed_at, unique_key,
-    left(substring(errors->-1->>'traceback' from '([^\\n]+)\\s*$'), 300) AS error"""
+    scheduled_at, started_at, completed_at, unique_key"""
 )
-DETAIL_COLUMNS = sql.SQL("{summary}, kwargs, meta, limits, errors, claim_id").format(
-    summary=SUMMARY_COLUMNS
+#: The last line of the latest traceback. A regex over a traceback is costly: lists apply it
+#: only to the rows of the page, after the sort and limit (see `list_jobs`).
+ERROR = sql.SQL("left(substring(errors->-1->>'traceback' from '([^\\n]+)\\s*$'), 300) AS error")
+DETAIL_COLUMNS = sql.SQL("{base}, {error}, kwargs, meta, limits, errors, claim_id").format(
+    base=BASE_COLUMNS, error=ERROR
 )
 
 
@@ -108,8 +110,16 @@ async def list_jobs(conn: AsyncConnection, chancy: Chancy, f: JobFilter) -> Page
     order_by = [sql.SQL("id {}").format(direction)]
     if order.column is not None:
         order_by.insert(0, sql.SQL("{} {}").format(sql.Identifier(order.column), direction))
-    query = sql.SQL("SELECT {columns} FROM {jobs} {where} ORDER BY {order_by} LIMIT %s").format(
-        columns=SUMMARY_COLUMNS,
+    query = sql.SQL(
+        """
+        SELECT {base}, {error} FROM (
+            SELECT {base}, errors FROM {jobs} {where} ORDER BY {order_by} LIMIT %s
+        ) AS page
+        ORDER BY {order_by}
+        """
+    ).format(
+        base=BASE_COLUMNS,
+        error=ERROR,
         jobs=table(chancy, "jobs"),
         where=sql.SQL("WHERE ") + sql.SQL(" AND ").join(where) if where else sql.SQL(""),
         order_by=sql.SQL(", ").join(order_by),
@@ -163,8 +173,8 @@ async def count_jobs(conn: AsyncConnection, chancy: Chancy) -> JobCounts:
     cursor = await conn.execute(
         sql.SQL("SELECT queue, state, count(*) FROM {jobs} GROUP BY queue, state").format(jobs=jobs)
     )
-    by_state: dict[JobState, int] = dict.fromkeys(JOB_STATES, 0)
-    by_queue: dict[str, dict[JobState, int]] = {}
+    by_state: dict[str, int] = dict.fromkeys(JOB_STATES, 0)
+    by_queue: dict[str, dict[str, int]] = {}
     for queue, state, count in await cursor.fetchall():
         by_state[state] = by_state.get(state, 0) + count
         by_queue.setdefault(queue, dict.fromkeys(JOB_STATES, 0))[state] = count

@@ -16,7 +16,9 @@ class JobSummary(msgspec.Struct, kw_only=True):
     id: UUID
     queue: str
     func: str
-    state: JobState
+    #: One of JOB_STATES; a plain string so that a row written by another Chancy version
+    #: (with a state this one does not know) still fits the schema.
+    state: str
     priority: int
     attempts: int
     max_attempts: int
@@ -62,8 +64,8 @@ class JobPage(msgspec.Struct, kw_only=True):
 class JobCounts(msgspec.Struct, kw_only=True):
     """Jobs by state, overall and per queue, computed at most once per interval for everyone."""
 
-    by_state: dict[JobState, int]
-    by_queue: dict[str, dict[JobState, int]]
+    by_state: dict[str, int]
+    by_queue: dict[str, dict[str, int]]
     #: Per queue, when its longest-waiting due job (pending or retrying) became due.
     oldest_pending_at: dict[str, datetime]
     #: False when the numbers are the planner's estimates (very large tables).
@@ -76,4 +78,4 @@ class JobActionResult(msgspec.Struct, kw_only=True):
 
     ok: bool
     id: UUID
-    state: JobState | None
+    state: str | None

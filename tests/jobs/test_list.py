@@ -331,3 +331,12 @@ async def test_functions_lists_distinct_names(client, admin, chancy):
     assert response.status_code == 200
     functions = response.json()
     assert functions == sorted(set(functions))
+
+
+async def test_rows_in_a_state_this_chancy_does_not_know_are_still_listed(client, admin, chancy):
+    queue = unique_queue()
+    job_id = await make_job(chancy, queue=queue, state="expired")
+    body = await list_jobs(client, admin, queue=queue)
+    assert [(row["id"], row["state"]) for row in body] == [(str(job_id), "expired")]
+    detail = await client.get(f"/api/v1/jobs/{job_id}", headers=admin)
+    assert detail.status_code == 200 and detail.json()["state"] == "expired"

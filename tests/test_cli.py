@@ -1,0 +1,214 @@
+"""`chancy-web hash-password | openapi | serve`, run as a user runs them: the console script."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import httpx
+import pytest
+from argon2 import PasswordHasher
+from argon2.exceptions import VerifyMismatchError
+
+from chancy_web.cli import USERS_ENV, CliError, load_chancy, parse_users
+from chancy_web.openapi import openapi_json
+from tests.conftest import USERS, free_port
+
+CLI = str(Path(sys.executable).parent / "chancy-web")
+PASSWORD = "tr0ub4dor & 3"
+
+
+def run_cli(*args: str, stdin: str = "", **kwargs: object) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [CLI, *args], input=stdin, capture_output=True, text=True, timeout=60, **kwargs
+    )
+
+
+def test_hash_password_reads_stdin_and_prints_an_argon2id_hash():
+    result = run_cli("hash-password", stdin=PASSWORD + "\n")
+    assert result.returncode == 0, result.stderr
+    hashed = result.stdout.strip()
+    assert hashed.startswith("$argon2id$")
+    assert PASSWORD not in result.stdout + result.stderr
+    assert PasswordHasher().verify(hashed, PASSWORD)
+    with pytest.raises(VerifyMismatchError):
+        PasswordHasher().verify(hashed, PASSWORD + "\n")
+
+
+def test_hash_password_refuses_an_empty_password():
+    result = run_cli("hash-password", stdin="\n")
+    assert result.returncode == 2
+    assert "empty" in result.stderr
+    assert result.stdout == ""
+
+
+def test_hash_password_takes_no_password_argument():
+    result = run_cli("hash-password", PASSWORD)
+    assert result.returncode == 2
+    assert result.stdout == ""
+
+
+def test_openapi_prints_the_schema():
+    result = run_cli("openapi")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == openapi_json()
+    assert json.loads(result.stdout)["openapi"].startswith("3.1")
+
+
+def write_app(directory: Path, source: str) -> None:
+    (directory / "webapp.py").write_text(textwrap.dedent(source))
+
+
+def test_serve_refuses_to_start_without_credentials(tmp_path):
+    write_app(tmp_path, "from chancy import Chancy\nchancy = Chancy('postgresql:///unused')\n")
+    env = {k: v for k, v in os.environ.items() if k != USERS_ENV}
+    result = run_cli("serve", "--app", "webapp:chancy", cwd=tmp_path, env=env)
+    assert result.returncode == 2
+    assert "never serves without authentication" in result.stderr
+    assert "--password-hash" in result.stderr
+
+
+def test_serve_refuses_a_plain_password_without_echoing_it(tmp_path):
+    write_app(tmp_path, "from chancy import Chancy\nchancy = Chancy('postgresql:///unused')\n")
+    result = run_cli(
+        "serve",
+        "--app",
+        "webapp:chancy",
+        "--user",
+        "admin",
+        "--password-hash",
+        PASSWORD,
+        cwd=tmp_path,
+    )
+    assert result.returncode == 2
+    assert "hash-password" in result.stderr
+    assert PASSWORD not in result.stderr
+
+
+def test_load_chancy_accepts_colon_dotted_and_factory_forms(tmp_path, monkeypatch):
+    write_app(
+        tmp_path,
+        """
+        from chancy import Chancy
+        chancy = Chancy("postgresql:///unused")
+        def make():
+            return chancy
+        not_an_app = 42
+        """,
+    )
+    monkeypatch.chdir(tmp_path)  # the CLI finds the app from the current directory
+    monkeypatch.setattr(sys, "path", list(sys.path))
+    try:
+        app = load_chancy("webapp:chancy")
+        assert load_chancy("webapp.chancy") is app
+        assert load_chancy("webapp:make") is app
+        assert load_chancy("webapp.make") is app
+        for bad in ("webapp:not_an_app", "webapp:missing", "no_such_module:chancy", "webapp"):
+            with pytest.raises(CliError, match="--app"):
+                load_chancy(bad)
+    finally:
+        sys.modules.pop("webapp", None)
+
+
+def test_users_are_name_hash_pairs_separated_by_whitespace():
+    users = parse_users(f"admin:{USERS['admin']}\n  ops:{USERS['viewer']}".split(), USERS_ENV)
+    assert users == {"admin": USERS["admin"], "ops": USERS["viewer"]}
+    with pytest.raises(CliError, match=USERS_ENV) as error:
+        parse_users(["admin:hunter2"], USERS_ENV)
+    assert "hunter2" not in str(error.value)
+
+
+@asynccontextmanager
+async def serving(cwd: Path, *args: str, env: dict[str, str]) -> AsyncIterator[str]:
+    """Run `chancy-web serve` until /health answers; on exit, SIGINT it and expect status 0."""
+    port = free_port()
+    process = await asyncio.create_subprocess_exec(
+        CLI,
+        "serve",
+        *args,
+        "--port",
+        str(port),
+        cwd=cwd,
+        env={**os.environ, **env},
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        async with asyncio.timeout(60), httpx.AsyncClient(base_url=url) as http:
+            while True:
+                assert process.returncode is None, (await process.communicate())[1]
+                try:
+                    if (await http.get("/health", timeout=1)).status_code == 200:
+                        break
+                except httpx.TransportError:
+                    await asyncio.sleep(0.2)
+        yield url
+    finally:
+        if process.returncode is None:
+            process.send_signal(signal.SIGINT)
+        try:
+            async with asyncio.timeout(30):
+                _, stderr = await process.communicate()
+        except TimeoutError:
+            process.kill()
+            raise
+    assert process.returncode == 0, stderr.decode()
+
+
+async def log_in_and_list_jobs(url: str, username: str) -> None:
+    async with httpx.AsyncClient(base_url=url, timeout=10) as http:
+        assert (await http.get("/api/v1/jobs")).status_code == 401
+        login = await http.post("/api/v1/login", json={"username": username, "password": PASSWORD})
+        assert login.status_code == 200, login.text
+        http.cookies.clear()
+        jobs = await http.get(
+            "/api/v1/jobs", headers={"Authorization": f"Bearer {login.json()['token']}"}
+        )
+        assert jobs.status_code == 200, jobs.text
+        assert isinstance(jobs.json(), list)
+
+
+async def test_serve_logs_in_with_a_hash_from_hash_password(tmp_path, dsn, chancy):  # migrated
+    hashed = run_cli("hash-password", stdin=PASSWORD).stdout.strip()
+    write_app(
+        tmp_path, "import os\nfrom chancy import Chancy\nchancy = Chancy(os.environ['DSN'])\n"
+    )
+    async with serving(
+        tmp_path,
+        "--app",
+        "webapp:chancy",
+        "--user",
+        "admin",
+        "--password-hash",
+        hashed,
+        env={"DSN": dsn},
+    ) as url:
+        await log_in_and_list_jobs(url, "admin")
+
+
+async def test_serve_uses_the_api_plugin_of_an_app_factory(tmp_path, dsn, chancy):  # migrated
+    hashed = run_cli("hash-password", stdin=PASSWORD).stdout.strip()
+    write_app(
+        tmp_path,
+        """
+        import os
+        from chancy import Chancy
+        from chancy_web import Api, SimpleAuthBackend
+
+        def make():
+            backend = SimpleAuthBackend({"ops": os.environ["HASH"]})
+            return Chancy(os.environ["DSN"], plugins=[Api(authentication_backend=backend)])
+        """,
+    )
+    env = {"DSN": dsn, "HASH": hashed, USERS_ENV: f"admin:{hashed}"}
+    async with serving(tmp_path, "--app", "webapp.make", env=env) as url:
+        await log_in_and_list_jobs(url, "ops")  # the plugin's backend, not the env's users
