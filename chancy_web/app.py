@@ -25,6 +25,7 @@ from chancy_web.auth.guards import CSRF_HEADER, require_role
 from chancy_web.context import WebContext
 from chancy_web.errors import exception_handlers
 from chancy_web.jobs.controller import JobController
+from chancy_web.migrations.indexes import build_concurrently
 from chancy_web.queues.controller import QueueController
 from chancy_web.settings import Settings
 from chancy_web.spa import STATIC_DIR, spa_handlers
@@ -69,8 +70,10 @@ def create_app(
         if opened_here:
             await chancy.pool.open()
         try:
-            if ctx.settings.migrate_on_start and await migrations.migrate(chancy):
-                log.info("Applied chancy-web migrations")
+            if ctx.settings.migrate_on_start:
+                await build_concurrently(chancy)
+                if await migrations.migrate(chancy):
+                    log.info("Applied chancy-web migrations")
             yield
         finally:
             if opened_here:

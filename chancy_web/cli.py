@@ -200,6 +200,9 @@ def demo_command(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     password = secrets.token_urlsafe(12)
+    # Until the demo's own handlers take over, SIGTERM stops it as Ctrl-C does: through the
+    # `finally` blocks that stop and delete the database.
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
 
     def announce(url: str) -> None:
         kept = f"kept in {data_dir}" if data_dir else "temporary, deleted on exit"

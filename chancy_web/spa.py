@@ -40,6 +40,8 @@ IMMUTABLE = "_app/immutable/"
 
 #: Written by the UI build: hashes of the inline style attributes in its templates.
 CSP_FILE = "_app/csp.json"
+#: Written by the UI build: each page's route pattern and the files it needs beyond index.html.
+ROUTES_FILE = "_app/routes.json"
 
 
 def content_security_policy(style_hashes: list[str] | tuple[str, ...] = ()) -> str:
@@ -134,6 +136,20 @@ class _Body:
     etag: str
 
 
+@dataclass(frozen=True)
+class _Route:
+    id: str
+    pattern: re.Pattern[str]
+    js: tuple[str, ...]
+    css: tuple[str, ...]
+
+    def links(self, base: str) -> bytes:
+        """Preload tags for this page's own files, so they load alongside the app's."""
+        tags = [f'<link rel="modulepreload" href="{base}/{html.escape(f)}">' for f in self.js]
+        tags += [f'<link rel="stylesheet" href="{base}/{html.escape(f)}">' for f in self.css]
+        return "".join(tags).encode()
+
+
 class Dashboard:
     """The built files, read from disk on first use and whenever they change (a rebuild
     needs no restart), and index.html rendered once per mount prefix."""
@@ -141,7 +157,8 @@ class Dashboard:
     def __init__(self, root: Path) -> None:
         self.root = root.resolve()
         self._files: dict[Path, _Body] = {}
-        self._pages: OrderedDict[tuple[str, int], tuple[bytes, bytes]] = OrderedDict()
+        self._pages: OrderedDict[tuple[str, str, int], tuple[bytes, bytes]] = OrderedDict()
+        self._routes: tuple[int, list[_Route]] = (-1, [])
         self._lock = Lock()
 
     @property
@@ -184,22 +201,42 @@ class Dashboard:
             return None
         return path
 
-    def page(self, prefix: str) -> tuple[bytes, bytes]:
-        """index.html for `prefix`, plain and gzipped."""
+    def route(self, path: str) -> _Route | None:
+        """The page `path` (relative to the mount prefix) shows, from the build's route list."""
+        found = self.read(self.root / ROUTES_FILE)
+        if found is None:
+            return None
+        if self._routes[0] != found.mtime_ns:
+            try:
+                routes = [
+                    _Route(r["id"], re.compile(r["pattern"]), tuple(r["js"]), tuple(r["css"]))
+                    for r in json.loads(found.data)
+                ]
+            except (ValueError, KeyError, TypeError, re.error):
+                routes = []
+            self._routes = (found.mtime_ns, routes)
+        return next((r for r in self._routes[1] if r.pattern.match(path)), None)
+
+    def page(self, prefix: str, path: str = "/") -> tuple[bytes, bytes]:
+        """index.html for `prefix`, preloading what the page at `path` needs; plain and gzipped."""
         template = self.read(self.root / "index.html")
         if template is None:
             raise NotFoundException("The dashboard is not built: run scripts/build_ui.sh")
-        key = (prefix, template.mtime_ns)
+        route = self.route(path)
+        key = (prefix, route.id if route else "", template.mtime_ns)
         with self._lock:
             if key in self._pages:
                 self._pages.move_to_end(key)
                 return self._pages[key]
+        data = template.data
+        if route is not None:
+            data = data.replace(b"</head>", route.links(BASE_PLACEHOLDER) + b"</head>", 1)
         base = html.escape(quote(prefix, safe="/!$&'()*+,;=:@-._~"), quote=True)
-        data = template.data.replace(BASE_PLACEHOLDER.encode(), base.encode())
+        data = data.replace(BASE_PLACEHOLDER.encode(), base.encode())
         rendered = (data, gzip.compress(data, 6, mtime=0))
         with self._lock:
             self._pages[key] = rendered
-            while len(self._pages) > 16:
+            while len(self._pages) > 64:
                 self._pages.popitem(last=False)
         return rendered
 
@@ -259,7 +296,7 @@ def spa_handlers(static_dir: Path | None) -> list[HTTPRouteHandler]:
             found = site.resolve(relative)
             if found is not None:
                 return site.file_response(request, found)
-        plain, compressed = site.page(mount_prefix(request.scope))
+        plain, compressed = site.page(mount_prefix(request.scope), "/" + relative)
         headers = {**site.headers(), "Cache-Control": "no-store", "Vary": "Accept-Encoding"}
         if accepts(request.headers.get("accept-encoding", ""), "gzip"):
             headers["Content-Encoding"] = "gzip"

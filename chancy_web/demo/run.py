@@ -60,6 +60,8 @@ async def run_demo(
     def on_signal() -> None:
         if stopping.is_set() and main is not None:
             main.cancel()
+        else:
+            print("Stopping: letting running jobs finish (Ctrl-C again to stop now)...", flush=True)
         stopping.set()
 
     loop = asyncio.get_running_loop()
