@@ -20,9 +20,12 @@ BASE_COLUMNS = sql.SQL(
     """id, queue, func, state, priority, attempts, max_attempts, taken_by, created_at,
     scheduled_at, started_at, completed_at, unique_key"""
 )
-#: The last line of the latest traceback. A regex over a traceback is costly: lists apply it
-#: only to the rows of the page, after the sort and limit (see `list_jobs`).
-ERROR = sql.SQL("left(substring(errors->-1->>'traceback' from '([^\\n]+)\\s*$'), 300) AS error")
+#: The last line of the latest traceback, usually `ExceptionType: message`. Lists compute it
+#: only for the rows of the page, after the sort and limit (see `list_jobs`). split_part with a
+#: negative index (PostgreSQL 14+) is several times cheaper than a regex over the traceback.
+ERROR = sql.SQL(
+    "left(split_part(rtrim(errors->-1->>'traceback', E'\\n\\r\\t '), E'\\n', -1), 300) AS error"
+)
 DETAIL_COLUMNS = sql.SQL("{base}, {error}, kwargs, meta, limits, errors, claim_id").format(
     base=BASE_COLUMNS, error=ERROR
 )
