@@ -16,6 +16,7 @@ from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
+from litestar.types import ControllerRouterHandler
 
 from chancy_web import migrations
 from chancy_web.__about__ import __version__
@@ -50,11 +51,13 @@ def create_app(
     settings: Settings | None = None,
     worker: Worker | None = None,
     static_dir: Path | None = STATIC_DIR,
+    extra_route_handlers: Sequence[ControllerRouterHandler] = (),
 ) -> Litestar:
     """The chancy-web ASGI app for `chancy`, mountable under any path prefix.
 
     The app opens `chancy.pool` at start-up if nobody has yet (and then closes it), and applies
-    its own migrations unless `settings.migrate_on_start` is off.
+    its own migrations unless `settings.migrate_on_start` is off. `extra_route_handlers` are
+    served under `/api/v1` behind the same authentication as the built-in routes.
     """
     if not isinstance(authentication_backend, AuthBackend):
         raise TypeError(
@@ -83,7 +86,13 @@ def create_app(
         "/",
         guards=[require_role],
         security=SECURITY,
-        route_handlers=[JobController, QueueController, WorkerController, SystemController],
+        route_handlers=[
+            JobController,
+            QueueController,
+            WorkerController,
+            SystemController,
+            *extra_route_handlers,
+        ],
     )
     api = Router(API_PREFIX, route_handlers=[AuthController, protected])
 

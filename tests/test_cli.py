@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import json
 import os
@@ -18,7 +19,8 @@ import pytest
 from argon2 import PasswordHasher
 from argon2.exceptions import VerifyMismatchError
 
-from chancy_web.cli import USERS_ENV, CliError, load_chancy, parse_users
+from chancy_web.auth.backends import SimpleAuthBackend
+from chancy_web.cli import USERS_ENV, CliError, choose_backend, load_chancy, parse_users
 from chancy_web.openapi import openapi_json
 from tests.conftest import USERS, free_port
 
@@ -126,6 +128,26 @@ def test_users_are_name_hash_pairs_separated_by_whitespace():
     assert "hunter2" not in str(error.value)
 
 
+def test_credentials_come_from_flags_then_the_plugin_then_the_environment(monkeypatch):
+    flags = argparse.Namespace(user=["ops"], password_hash=[USERS["viewer"]])
+    no_flags = argparse.Namespace(user=None, password_hash=None)
+    plugin_backend = SimpleAuthBackend({"plugin-user": USERS["admin"]})
+    monkeypatch.setenv(USERS_ENV, f"env-user:{USERS['admin']}")
+
+    from_flags = choose_backend(flags, plugin_backend)
+    assert isinstance(from_flags, SimpleAuthBackend)
+    assert from_flags.users == {"ops": USERS["viewer"]}
+    assert choose_backend(no_flags, plugin_backend) is plugin_backend
+    from_env = choose_backend(no_flags, None)
+    assert isinstance(from_env, SimpleAuthBackend)
+    assert from_env.users == {"env-user": USERS["admin"]}
+    with pytest.raises(CliError, match="--password-hash"):
+        choose_backend(argparse.Namespace(user=["a", "b"], password_hash=[USERS["admin"]]), None)
+    monkeypatch.delenv(USERS_ENV)
+    with pytest.raises(CliError, match="never serves without authentication"):
+        choose_backend(no_flags, None)
+
+
 @asynccontextmanager
 async def serving(cwd: Path, *args: str, env: dict[str, str]) -> AsyncIterator[str]:
     """Run `chancy-web serve` until /health answers; on exit, SIGINT it and expect status 0."""
@@ -166,6 +188,7 @@ async def serving(cwd: Path, *args: str, env: dict[str, str]) -> AsyncIterator[s
 
 async def log_in_and_list_jobs(url: str, username: str) -> None:
     async with httpx.AsyncClient(base_url=url, timeout=10) as http:
+        assert (await http.get("/health/ready")).status_code == 200
         assert (await http.get("/api/v1/jobs")).status_code == 401
         login = await http.post("/api/v1/login", json={"username": username, "password": PASSWORD})
         assert login.status_code == 200, login.text
@@ -178,7 +201,7 @@ async def log_in_and_list_jobs(url: str, username: str) -> None:
 
 
 async def test_serve_logs_in_with_a_hash_from_hash_password(tmp_path, dsn, chancy):  # migrated
-    hashed = run_cli("hash-password", stdin=PASSWORD).stdout.strip()
+    hashed = (await asyncio.to_thread(run_cli, "hash-password", stdin=PASSWORD)).stdout.strip()
     write_app(
         tmp_path, "import os\nfrom chancy import Chancy\nchancy = Chancy(os.environ['DSN'])\n"
     )
@@ -196,7 +219,7 @@ async def test_serve_logs_in_with_a_hash_from_hash_password(tmp_path, dsn, chanc
 
 
 async def test_serve_uses_the_api_plugin_of_an_app_factory(tmp_path, dsn, chancy):  # migrated
-    hashed = run_cli("hash-password", stdin=PASSWORD).stdout.strip()
+    hashed = (await asyncio.to_thread(run_cli, "hash-password", stdin=PASSWORD)).stdout.strip()
     write_app(
         tmp_path,
         """

@@ -25,6 +25,8 @@ from chancy_web.spa import (
 
 BOOT = "_app/immutable/boot.abc123.js"
 CHUNK = "_app/immutable/chunks/Dx1.js"
+PAGE_NODE = "_app/immutable/nodes/5.abc.js"
+PAGE_CSS = "_app/immutable/assets/5.abc.css"
 STYLE_HASH = "sha256-S8qMpvofolR8Mpjy4kQvEm7m1q8clzU4dfDH0AmvZjo="
 INDEX = f"""<!doctype html><html><head>
 <link rel="icon" href="{BASE_PLACEHOLDER}/favicon.svg">
@@ -46,6 +48,19 @@ def static_dir(tmp_path: Path) -> Path:
     (root / f"{CHUNK}.br").write_bytes(b"pretend-brotli")
     (root / "_app" / "version.json").write_text('{"version":"0.1.0"}')
     (root / "_app" / "csp.json").write_text(json.dumps({"style_hashes": [STYLE_HASH]}))
+    (root / "_app" / "routes.json").write_text(
+        json.dumps(
+            [
+                {"id": "/", "pattern": "^\\/$", "js": [], "css": []},
+                {
+                    "id": "/jobs/[id]",
+                    "pattern": "^\\/jobs\\/([^/]+?)\\/?$",
+                    "js": [PAGE_NODE],
+                    "css": [PAGE_CSS],
+                },
+            ]
+        )
+    )
     (root / "favicon.svg").write_text("<svg/>")
     (tmp_path / "secret.txt").write_text("not for you")
     return root
@@ -84,6 +99,17 @@ def test_unknown_pages_get_index_html_with_the_base_path_filled_in(client):
         assert BASE_PLACEHOLDER not in response.text
         assert base_of(response.text) == ""
         assert f'href="/{CHUNK}"' in response.text
+
+
+def test_the_page_preloads_the_files_of_the_route_it_shows(static_dir: Path):
+    inner = make_app(static_dir)
+    host = Litestar(route_handlers=[asgi("/p", is_mount=True, copy_scope=True)(inner)])
+    with TestClient(host) as client:
+        detail = client.get("/p/jobs/0190f4b2-7c1e-7a3b-9d2e-111111111111").text
+        assert f'<link rel="modulepreload" href="/p/{PAGE_NODE}">' in detail
+        assert f'<link rel="stylesheet" href="/p/{PAGE_CSS}">' in detail
+        for other in ("/p/", "/p/jobs/a/b", "/p/nowhere"):
+            assert PAGE_NODE not in client.get(other).text, other
 
 
 def test_unknown_api_paths_are_json_404_not_the_page(client):

@@ -1,5 +1,6 @@
 import adapter from '@sveltejs/adapter-static';
 import { vitePreprocess } from '@sveltejs/vite-plugin-svelte';
+import { readFileSync } from 'node:fs';
 
 /**
  * The build uses a placeholder base path. The server (chancy_web/spa.py) rewrites it in
@@ -8,6 +9,9 @@ import { vitePreprocess } from '@sveltejs/vite-plugin-svelte';
  */
 export const BASE_PLACEHOLDER = '/__CHANCY_WEB_BASE__';
 const building = process.argv.includes('build');
+// The package version names the build, so that the same sources give the same files.
+const about = readFileSync(new URL('../chancy_web/__about__.py', import.meta.url), 'utf8');
+const version = /__version__\s*=\s*["']([^"']+)["']/.exec(about)?.[1] ?? 'dev';
 
 /** @type {import('@sveltejs/kit').Config} */
 const config = {
@@ -22,7 +26,7 @@ const config = {
 		}),
 		paths: { base: building ? BASE_PLACEHOLDER : '' },
 		output: { bundleStrategy: 'split' },
-		version: { pollInterval: 0 }
+		version: { name: version, pollInterval: 0 }
 	}
 };
 

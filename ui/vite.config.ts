@@ -13,7 +13,26 @@ export default defineConfig({
 			'/health': { target: api }
 		}
 	},
-	build: { target: 'es2022', reportCompressedSize: false },
+	build: {
+		target: 'es2022',
+		reportCompressedSize: false,
+		rolldownOptions: {
+			output: {
+				// Fewer, larger files: the framework in one chunk and the app's shared code in
+				// another, so a cold load needs a handful of requests instead of dozens. Pages
+				// (and any heavy library only a page imports) stay in their own chunks.
+				codeSplitting: {
+					groups: [
+						{
+							name: 'framework',
+							test: /node_modules[\\/](svelte|@sveltejs|esm-env|devalue|clsx|openapi-fetch)[\\/]/
+						},
+						{ name: 'app', test: /src[\\/]lib[\\/]/ }
+					]
+				}
+			}
+		}
+	},
 	test: {
 		environment: 'jsdom',
 		include: ['src/**/*.test.ts'],

@@ -176,3 +176,25 @@ async def test_theme_toggle_overrides_the_system(logged_in, seeded: Seeded):
     await expect(page.locator("html")).to_have_attribute("data-theme", "light")
     await page.reload()
     await expect(page.locator("html")).to_have_attribute("data-theme", "light")
+
+
+async def test_keyboard_moves_through_rows_and_opens_a_job(logged_in, seeded: Seeded):
+    page = logged_in
+    await page.goto(f"/jobs?state=failed&func={seeded.func_fail}")
+    rows = page.locator("table.jobs tbody tr")
+    await expect(rows).to_have_count(FAILED_JOBS)
+    await page.keyboard.press("j")
+    await page.keyboard.press("j")
+    second = await rows.nth(1).get_attribute("data-job-id")
+    await expect(rows.nth(1).locator("[data-row-link]")).to_be_focused()
+    await page.keyboard.press("x")
+    await expect(page).to_have_url(re.compile(f"selected={second}"))
+    await rows.nth(1).locator("[data-row-link]").focus()
+    await page.keyboard.press("Enter")
+    await expect(page).to_have_url(re.compile(f"/jobs/{second}$"))
+    # "/" focuses the list's search field; "g j" goes back to the jobs list.
+    await page.keyboard.press("g")
+    await page.keyboard.press("j")
+    await expect(page).to_have_url(re.compile(r"/jobs$"))
+    await page.keyboard.press("/")
+    await expect(page.get_by_label("Function contains")).to_be_focused()

@@ -1,2 +1,6 @@
-// Tests format times in a fixed zone and locale so expectations are stable.
+import { cleanup } from '@testing-library/svelte';
+import { afterEach } from 'vitest';
+
+// Tests format times in a fixed zone so expectations are stable.
 process.env.TZ = 'UTC';
+afterEach(() => cleanup());

@@ -83,9 +83,10 @@ export function count(n: number | null | undefined, exact = true): string {
 	return exact || n === 0 ? text : `≈${text}`;
 }
 
-/** The first block of a UUID, enough to tell jobs apart on screen. */
+/** The last 8 hex digits of a UUID: Chancy's ids are time-ordered (UUIDv7), so jobs made
+ * close together share their first digits but not their random tail. */
 export function shortId(id: string): string {
-	return id.slice(0, 8);
+	return id.slice(-8);
 }
 
 /** "app.tasks.send_email" → ["app.tasks.", "send_email"], to show the module muted. */

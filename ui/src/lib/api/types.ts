@@ -8,7 +8,6 @@ export type JobDetail = S['JobDetail'];
 export type JobPage = S['JobPage'];
 export type JobError = S['JobError'];
 export type JobLimit = S['JobLimit'];
-export type JobState = JobSummary['state'];
 export type QueueInfo = S['QueueInfo'];
 export type QueueState = QueueInfo['state'];
 export type WorkerInfo = S['WorkerInfo'];
@@ -19,4 +18,6 @@ export type Configuration = S['Configuration'];
 export type SystemInfo = S['SystemInfo'];
 export type PluginInfo = S['PluginInfo'];
 export type ListJobsQuery = NonNullable<paths['/api/v1/jobs']['get']['parameters']['query']>;
+/** The five job states, as the list's `state` filter names them. */
+export type JobState = NonNullable<ListJobsQuery['state']>;
 export type JobCounts = S['JobCounts'];
