@@ -13,6 +13,7 @@ from litestar import Litestar, Router
 from litestar.config.cors import CORSConfig
 from litestar.datastructures import State
 from litestar.di import Provide
+from litestar.logging import LoggingConfig
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
@@ -20,6 +21,8 @@ from litestar.types import ControllerRouterHandler
 
 from chancy_web import migrations
 from chancy_web.__about__ import __version__
+from chancy_web.audit.controller import AuditController
+from chancy_web.audit.recording import record_exception
 from chancy_web.auth.backends import AuthBackend
 from chancy_web.auth.controller import AuthController
 from chancy_web.auth.guards import CSRF_HEADER, require_role
@@ -91,6 +94,7 @@ def create_app(
             QueueController,
             WorkerController,
             SystemController,
+            AuditController,
             *extra_route_handlers,
         ],
     )
@@ -104,6 +108,9 @@ def create_app(
         state=State({"chancy_web": ctx}),
         lifespan=[lifespan],
         exception_handlers=exception_handlers,
+        after_exception=[record_exception],
+        # Log our errors without taking over the logging of a host app.
+        logging_config=LoggingConfig(configure_root_logger=False),
         cors_config=CORSConfig(
             allow_origins=list(allow_origins),
             allow_headers=["authorization", "content-type", CSRF_HEADER],

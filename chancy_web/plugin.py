@@ -15,6 +15,7 @@ import uvicorn
 from chancy.plugin import Plugin
 
 from chancy_web import migrations
+from chancy_web.audit.queries import delete_older_than
 from chancy_web.auth.backends import AuthBackend
 from chancy_web.auth.ratelimit import delete_old_failures
 from chancy_web.auth.sessions import delete_expired
@@ -108,7 +109,7 @@ class Api(Plugin):
         return migrations.__name__
 
     def get_tables(self) -> list[str]:
-        return ["web_sessions", "web_login_failures"]
+        return ["web_sessions", "web_login_failures", "web_audit"]
 
     def bind(self) -> socket.socket:
         """Bind the listening socket now, so that a taken port fails start-up loudly."""
@@ -187,4 +188,5 @@ class Api(Plugin):
         async with chancy.pool.connection() as conn:
             removed = await delete_expired(conn, chancy, self.settings)
             removed += await delete_old_failures(conn, chancy, self.settings)
+            removed += await delete_older_than(conn, chancy, self.settings.audit_retention_days)
         return removed or None

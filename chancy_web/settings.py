@@ -29,9 +29,14 @@ class Settings:
     functions_cache_s: float = 60.0
     #: Seconds job counts are cached for (per app), whoever asks.
     counts_cache_s: float = 5.0
+    #: Most job ids one batch action may name.
+    max_batch: int = 1000
+    #: Audit entries older than this are deleted by Chancy's Pruner plugin.
+    audit_retention_days: int = 90
     #: Largest accepted request body, in bytes.
     max_body_bytes: int = 1_048_576
-    #: Executors a queue may be given (issue: admin-only executor changes).
+    #: Executors a queue may be given. Changing a queue's executor runs that class on every
+    #: worker, so it takes the admin role and must be one of these.
     allowed_executors: tuple[str, ...] = field(
         default=(
             "chancy.executors.process.ProcessExecutor",

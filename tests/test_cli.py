@@ -6,10 +6,14 @@ import argparse
 import asyncio
 import json
 import os
+import pty
+import re
+import select
 import signal
 import subprocess
 import sys
 import textwrap
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -43,6 +47,33 @@ def test_hash_password_reads_stdin_and_prints_an_argon2id_hash():
     assert PasswordHasher().verify(hashed, PASSWORD)
     with pytest.raises(VerifyMismatchError):
         PasswordHasher().verify(hashed, PASSWORD + "\n")
+
+
+def test_hash_password_prompts_twice_on_a_terminal_without_echo():
+    pid, terminal = pty.fork()
+    if pid == 0:  # the child: its stdin, stdout and stderr are the terminal
+        os.execv(CLI, [CLI, "hash-password"])
+    seen = ""
+
+    def read_until(pattern: str) -> re.Match[str]:
+        nonlocal seen
+        deadline = time.monotonic() + 30
+        while not (found := re.search(pattern, seen)):
+            assert time.monotonic() < deadline, f"no {pattern!r} in {seen!r}"
+            if select.select([terminal], [], [], 1)[0]:
+                seen += os.read(terminal, 1024).decode()
+        return found
+
+    read_until("Password: ")
+    os.write(terminal, f"{PASSWORD}\n".encode())
+    read_until("Repeat it: ")
+    os.write(terminal, f"{PASSWORD}\n".encode())
+    hashed = read_until(r"(\$argon2id\$\S+)\r?\n").group(1)
+    _, status = os.waitpid(pid, 0)
+    os.close(terminal)
+    assert os.waitstatus_to_exitcode(status) == 0
+    assert PASSWORD not in seen
+    assert PasswordHasher().verify(hashed, PASSWORD)
 
 
 def test_hash_password_refuses_an_empty_password():

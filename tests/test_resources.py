@@ -72,7 +72,8 @@ async def test_configuration_and_plugins_list_the_chancy_plugins(client, admin, 
     assert configuration["plugins"] == [type(p).__name__ for p in chancy.plugins.values()]
     plugins = (await client.get("/api/v1/plugins", headers=admin)).json()
     api = next(p for p in plugins if p["identifier"] == "chancy.api")
-    assert api["migrate_key"] == "web" and api["tables"] == ["web_sessions", "web_login_failures"]
+    assert api["migrate_key"] == "web"
+    assert api["tables"] == ["web_sessions", "web_login_failures", "web_audit"]
     assert {p["identifier"] for p in plugins} == set(chancy.plugins)
 
 

@@ -16,6 +16,7 @@ from psycopg.rows import dict_row
 from psycopg.types.json import Jsonb
 
 from chancy_web.db import table
+from chancy_web.jobs.schemas import BatchItemResult
 
 FINISHED = ("succeeded", "failed")
 
@@ -71,3 +72,37 @@ async def delete_job(conn: AsyncConnection, chancy: Chancy, job_id: UUID) -> Non
         if state == "running":
             # Deleting the row does not stop the worker running it; ask it to.
             await chancy.notify(cursor, "job.cancelled", {"j": str(job_id)})
+
+
+BATCH_ACTIONS = ("retry", "purge", "cancel")
+
+
+async def run_batch(
+    conn: AsyncConnection, chancy: Chancy, action: str, ids: list[str], username: str
+) -> list[BatchItemResult]:
+    """Apply `action` to each job, each in a savepoint of the request's transaction, so that
+    one item's failure neither stops nor undoes the others."""
+    results = []
+    for raw in dict.fromkeys(ids):  # de-duplicated, first-seen order
+        try:
+            job_id = UUID(raw)
+        except ValueError:
+            results.append(BatchItemResult(id=raw, status="failed", message="Invalid job ID"))
+            continue
+        try:
+            async with conn.transaction():
+                if action == "retry":
+                    await retry_job(conn, chancy, job_id)
+                elif action == "cancel":
+                    await cancel_job(conn, chancy, job_id, username)
+                else:
+                    await delete_job(conn, chancy, job_id)
+        except NotFoundException:
+            results.append(
+                BatchItemResult(id=raw, status="skipped", message="Job no longer exists")
+            )
+        except ConflictException as exc:
+            results.append(BatchItemResult(id=raw, status="skipped", message=exc.detail))
+        else:
+            results.append(BatchItemResult(id=raw, status="completed"))
+    return results

@@ -5,14 +5,23 @@ from uuid import UUID
 from litestar import Controller, Request, delete, get, post
 from litestar.di import NamedDependency, Provide
 from litestar.exceptions import NotFoundException, ValidationException
-from litestar.params import FromPath
+from litestar.params import FromPath, JSONBody
 
+from chancy_web.audit.recording import audited
 from chancy_web.auth.roles import Role
 from chancy_web.context import Ctx
 from chancy_web.db import connect
 from chancy_web.jobs import actions, queries
 from chancy_web.jobs.filters import JobFilter, provide_job_filter
-from chancy_web.jobs.schemas import JobActionResult, JobCounts, JobDetail, JobPage, JobSummary
+from chancy_web.jobs.schemas import (
+    BatchResult,
+    JobActionResult,
+    JobBatch,
+    JobCounts,
+    JobDetail,
+    JobPage,
+    JobSummary,
+)
 
 
 class JobController(Controller):
@@ -87,23 +96,63 @@ class JobController(Controller):
             return job
 
     @post(
+        "/",
+        operation_id="runJobBatch",
+        summary="Retry, cancel or purge many jobs, with a result per job",
+        description=(
+            "At most `max_batch` ids (1000 by default). Items that cannot be acted on are "
+            "skipped with a reason; the others are done in the same transaction."
+        ),
+        opt={"role": Role.OPERATOR, "action": "job.batch"},
+        status_code=200,
+        raises=[ValidationException],
+    )
+    async def run_job_batch(
+        self,
+        ctx: Ctx,
+        request: Request,  # type: ignore[type-arg]
+        data: JSONBody[JobBatch],
+    ) -> BatchResult:
+        action = data.action.lower()
+        if action not in actions.BATCH_ACTIONS:
+            raise ValidationException(
+                f"Invalid batch action; use {', '.join(actions.BATCH_ACTIONS)}"
+            )
+        if not data.ids:
+            raise ValidationException("ids must be a non-empty array of strings")
+        if len(data.ids) > ctx.settings.max_batch:
+            raise ValidationException(f"At most {ctx.settings.max_batch} ids per batch")
+        async with audited(ctx, request, target=None) as op:
+            results = await actions.run_batch(
+                op.db, ctx.chancy, action, data.ids, request.user.username
+            )
+            done = sum(r.status == "completed" for r in results)
+            op.detail.update(action=action, requested=len(data.ids), completed=done)
+        return BatchResult(ok=done == len(results), results=results)
+
+    @post(
         "/{job_id:uuid}/retry",
         operation_id="retryJob",
         summary="Run a job again now (not while it is running)",
-        opt={"role": Role.OPERATOR},
+        opt={"role": Role.OPERATOR, "action": "job.retry"},
         status_code=200,
         raises=[NotFoundException, actions.ConflictException],
     )
-    async def retry_job(self, ctx: Ctx, job_id: FromPath[UUID]) -> JobActionResult:
-        async with connect(ctx) as db:
-            await actions.retry_job(db, ctx.chancy, job_id)
-            return JobActionResult(ok=True, id=job_id, state="retrying")
+    async def retry_job(
+        self,
+        ctx: Ctx,
+        request: Request,  # type: ignore[type-arg]
+        job_id: FromPath[UUID],
+    ) -> JobActionResult:
+        async with audited(ctx, request) as op:
+            await actions.retry_job(op.db, ctx.chancy, job_id)
+        return JobActionResult(ok=True, id=job_id, state="retrying")
 
     @post(
         "/{job_id:uuid}/cancel",
         operation_id="cancelJob",
         summary="Cancel a pending, retrying or running job (it ends as failed)",
-        opt={"role": Role.OPERATOR},
+        opt={"role": Role.OPERATOR, "action": "job.cancel"},
         status_code=200,
         raises=[NotFoundException, actions.ConflictException],
     )
@@ -113,19 +162,24 @@ class JobController(Controller):
         request: Request,  # type: ignore[type-arg]
         job_id: FromPath[UUID],
     ) -> JobActionResult:
-        async with connect(ctx) as db:
-            await actions.cancel_job(db, ctx.chancy, job_id, request.user.username)
-            return JobActionResult(ok=True, id=job_id, state="failed")
+        async with audited(ctx, request) as op:
+            await actions.cancel_job(op.db, ctx.chancy, job_id, request.user.username)
+        return JobActionResult(ok=True, id=job_id, state="failed")
 
     @delete(
         "/{job_id:uuid}",
         operation_id="deleteJob",
         summary="Delete a job (a running one is also asked to stop)",
-        opt={"role": Role.OPERATOR},
+        opt={"role": Role.OPERATOR, "action": "job.delete"},
         status_code=200,
         raises=[NotFoundException],
     )
-    async def delete_job(self, ctx: Ctx, job_id: FromPath[UUID]) -> JobActionResult:
-        async with connect(ctx) as db:
-            await actions.delete_job(db, ctx.chancy, job_id)
-            return JobActionResult(ok=True, id=job_id, state=None)
+    async def delete_job(
+        self,
+        ctx: Ctx,
+        request: Request,  # type: ignore[type-arg]
+        job_id: FromPath[UUID],
+    ) -> JobActionResult:
+        async with audited(ctx, request) as op:
+            await actions.delete_job(op.db, ctx.chancy, job_id)
+        return JobActionResult(ok=True, id=job_id, state=None)

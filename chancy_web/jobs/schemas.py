@@ -79,3 +79,24 @@ class JobActionResult(msgspec.Struct, kw_only=True):
     ok: bool
     id: UUID
     state: str | None
+
+
+class JobBatch(msgspec.Struct, kw_only=True):
+    """The reference's batch body. `action` is matched case-insensitively; ids that are not
+    UUIDs are reported per item rather than failing the whole batch."""
+
+    action: str
+    ids: list[str]
+
+
+class BatchItemResult(msgspec.Struct, kw_only=True, omit_defaults=True):
+    id: str
+    status: Literal["completed", "skipped", "failed"]
+    #: Why the item was skipped or failed; absent when completed.
+    message: str | None = None
+
+
+class BatchResult(msgspec.Struct, kw_only=True):
+    #: True only if every item completed. Completed items stay done either way.
+    ok: bool
+    results: list[BatchItemResult]

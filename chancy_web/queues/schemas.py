@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import msgspec
 
@@ -23,3 +23,60 @@ class QueueInfo(msgspec.Struct, kw_only=True):
     resume_at: datetime | None
     eager_polling: bool
     created_at: datetime | None
+
+
+PositiveInt = Annotated[int, msgspec.Meta(ge=1)]
+AwareDatetime = Annotated[datetime, msgspec.Meta(tz=True)]
+QueueName = Annotated[str, msgspec.Meta(min_length=1, max_length=200, pattern=r"^[^/\s]+$")]
+
+
+class QueueCreate(msgspec.Struct, kw_only=True):
+    """A new queue, with Chancy's `Queue` defaults for what is left out. Unknown keys are
+    ignored, as by the reference plugin."""
+
+    name: QueueName
+    concurrency: PositiveInt | None = None
+    #: Regexes matched against worker tags; `[]` leaves the queue to no worker.
+    tags: list[str] = msgspec.field(default_factory=lambda: [".*"])
+    state: QueueState = "active"
+    executor: str = "chancy.executors.process.ProcessExecutor"
+    executor_options: dict[str, Any] = msgspec.field(default_factory=dict)
+    polling_interval: PositiveInt = 5
+    rate_limit: PositiveInt | None = None
+    rate_limit_window: PositiveInt | None = None
+    resume_at: AwareDatetime | None = None
+    eager_polling: bool = False
+
+
+class QueueUpdate(msgspec.Struct, kw_only=True):
+    """Only the fields given change; the others keep their values."""
+
+    concurrency: PositiveInt | None | msgspec.UnsetType = msgspec.UNSET
+    tags: list[str] | msgspec.UnsetType = msgspec.UNSET
+    state: QueueState | msgspec.UnsetType = msgspec.UNSET
+    executor: str | msgspec.UnsetType = msgspec.UNSET
+    executor_options: dict[str, Any] | msgspec.UnsetType = msgspec.UNSET
+    polling_interval: PositiveInt | msgspec.UnsetType = msgspec.UNSET
+    rate_limit: PositiveInt | None | msgspec.UnsetType = msgspec.UNSET
+    rate_limit_window: PositiveInt | None | msgspec.UnsetType = msgspec.UNSET
+    resume_at: AwareDatetime | None | msgspec.UnsetType = msgspec.UNSET
+    eager_polling: bool | msgspec.UnsetType = msgspec.UNSET
+
+
+class QueuePause(msgspec.Struct, kw_only=True):
+    #: When a worker resumes the queue by itself; null or absent: until resumed by hand.
+    resume_at: AwareDatetime | None = None
+
+
+class QueueActionResult(msgspec.Struct, kw_only=True):
+    """The reference's `{"ok": true}`, with the queue as it is now."""
+
+    ok: bool
+    queue: QueueInfo
+
+
+class QueueDeleted(msgspec.Struct, kw_only=True):
+    ok: bool
+    name: str
+    #: Jobs deleted with the queue (0 when `purge_jobs` was false).
+    purged_jobs: int

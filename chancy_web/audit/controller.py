@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from litestar import Controller, get
+from litestar.exceptions import ValidationException
+from litestar.params import QueryParameter
+
+from chancy_web.audit import queries
+from chancy_web.audit.schemas import AuditPage, Outcome
+from chancy_web.auth.roles import Role
+from chancy_web.context import Ctx
+from chancy_web.db import connect
+
+
+class AuditController(Controller):
+    path = "/audit"
+    tags = ["audit"]
+
+    @get(
+        "/",
+        operation_id="listAuditEntries",
+        summary="The audit log, newest first: every mutation allowed, denied or failed",
+        opt={"role": Role.ADMIN},
+        raises=[ValidationException],
+    )
+    async def list_audit_entries(
+        self,
+        ctx: Ctx,
+        username: Annotated[str | None, QueryParameter()] = None,
+        action: Annotated[str | None, QueryParameter(description="e.g. job.retry")] = None,
+        outcome: Annotated[Outcome | None, QueryParameter()] = None,
+        target: Annotated[str | None, QueryParameter(description="a job id, a queue")] = None,
+        since: Annotated[datetime | None, QueryParameter()] = None,
+        limit: Annotated[int, QueryParameter(ge=1)] = 100,
+        cursor: Annotated[str | None, QueryParameter(description="next_cursor of a page")] = None,
+    ) -> AuditPage:
+        if cursor is not None and not cursor.isdigit():
+            raise ValidationException("cursor is not a cursor returned by this API")
+        page_size = min(limit, ctx.settings.max_page_size)
+        f = queries.AuditFilter(
+            limit=page_size,
+            before_id=int(cursor) if cursor else None,
+            username=username,
+            action=action,
+            outcome=outcome,
+            target=target,
+            since=since,
+        )
+        async with connect(ctx) as db:
+            rows = await queries.list_entries(db, ctx.chancy, f)
+        has_more = len(rows) > page_size
+        rows = rows[:page_size]
+        return AuditPage(
+            items=rows,
+            has_more=has_more,
+            next_cursor=str(rows[-1].id) if has_more else None,
+        )

@@ -1,0 +1,105 @@
+"""How mutations reach the audit log.
+
+A mutating handler is marked with `opt={"action": "job.retry", "role": ...}` and runs inside
+`audited(...)`: the entry is written in the mutation's own transaction, so the log never
+claims a change that was rolled back, nor misses one that committed. Attempts that end in an
+exception (denied by the guard, or failed in the handler) are recorded afterwards by
+`record_exception`, an app-level after-exception hook, on a connection of their own.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from litestar import Request
+from litestar.exceptions import HTTPException, NotAuthorizedException, PermissionDeniedException
+from litestar.types import Scope
+from psycopg import AsyncConnection
+
+from chancy_web.audit.queries import AuditRecord, record
+from chancy_web.auth.schemas import User
+from chancy_web.context import WebContext
+from chancy_web.db import connect
+
+log = logging.getLogger("chancy_web")
+
+
+@dataclass
+class Operation:
+    """The open transaction of one audited mutation; handlers add what the log should say."""
+
+    db: AsyncConnection
+    target: str | None
+    detail: dict[str, Any] = field(default_factory=dict)
+
+
+def _target(scope: Scope) -> str | None:
+    params = scope.get("path_params") or {}
+    return ",".join(str(v) for v in params.values()) or None
+
+
+def _client(scope: Scope) -> str | None:
+    client = scope.get("client")
+    return client[0] if client else None
+
+
+@asynccontextmanager
+async def audited(
+    ctx: WebContext,
+    request: Request,  # type: ignore[type-arg]
+    *,
+    target: str | None = None,
+) -> AsyncIterator[Operation]:
+    user: User = request.user
+    async with connect(ctx) as db:
+        operation = Operation(db=db, target=target or _target(request.scope))
+        yield operation
+        await record(
+            db,
+            ctx.chancy,
+            AuditRecord(
+                username=user.username,
+                role=user.role.value,
+                action=request.route_handler.opt["action"],
+                target=operation.target,
+                outcome="allowed",
+                status_code=200,
+                detail=operation.detail,
+                client=_client(request.scope),
+            ),
+        )
+
+
+async def record_exception(exception: Exception, scope: Scope) -> None:
+    """After-exception hook: log a denied or failed attempt at an audited mutation."""
+    handler = scope.get("route_handler")
+    action = handler.opt.get("action") if handler is not None else None
+    ctx: WebContext | None = scope["app"].state.get("chancy_web") if "app" in scope else None
+    if action is None or ctx is None:
+        return
+    user = scope.get("user")
+    denied = isinstance(exception, NotAuthorizedException | PermissionDeniedException)
+    status = exception.status_code if isinstance(exception, HTTPException) else 500
+    detail = exception.detail if isinstance(exception, HTTPException) else type(exception).__name__
+    try:
+        async with connect(ctx) as db:
+            await record(
+                db,
+                ctx.chancy,
+                AuditRecord(
+                    username=user.username if isinstance(user, User) else None,
+                    role=user.role.value if isinstance(user, User) else None,
+                    action=action,
+                    target=_target(scope),
+                    outcome="denied" if denied else "failed",
+                    status_code=status,
+                    detail={"reason": detail},
+                    client=_client(scope),
+                ),
+            )
+    except Exception:  # the original error matters more than its audit entry
+        log.exception("Could not write the audit entry for an attempted %s", action)
