@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from importlib.metadata import version
 
 from chancy import Chancy, Queue
@@ -47,10 +48,18 @@ async def test_gets_one_queue_or_404(client, admin):
     assert missing.json()["detail"] == "Queue 'no-such-queue' not found"
 
 
-async def test_lists_the_running_worker(client, admin, worker):
-    response = await client.get("/api/v1/workers", headers=admin)
-    assert response.status_code == 200
-    row = next(w for w in response.json() if w["worker_id"] == worker.worker_id)
+async def test_lists_the_running_worker(client, admin, worker, chancy):
+    # A worker records its queues at each heartbeat (every 30 s); announce now instead.
+    async with asyncio.timeout(20):
+        while True:
+            async with chancy.pool.connection() as conn:
+                await worker.announce_worker(conn)
+            response = await client.get("/api/v1/workers", headers=admin)
+            assert response.status_code == 200
+            row = next(w for w in response.json() if w["worker_id"] == worker.worker_id)
+            if TEST_QUEUE in row["queues"]:
+                break
+            await asyncio.sleep(0.2)
     assert TEST_QUEUE in row["queues"]
     assert f"worker_id={worker.worker_id}" in row["tags"]
     assert row["expired"] is False
