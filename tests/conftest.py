@@ -21,7 +21,7 @@ from typing import Any
 
 import psycopg
 import pytest
-from chancy import Chancy, Job, Queue, Worker
+from chancy import Chancy, Job, Queue, Reference, Worker
 from litestar.testing import AsyncTestClient
 from psycopg import sql
 
@@ -130,6 +130,16 @@ async def run_job(chancy: Chancy, func: str, **kwargs: Any) -> uuid.UUID:
     )
     await chancy.wait_for_job(ref, timeout=30, interval=0.2)
     return uuid.UUID(str(ref.identifier))
+
+
+async def wait_for_state(chancy: Chancy, job_id: uuid.UUID | str, *states: str) -> Any:
+    """The job once it reaches one of `states`; fails the test after 20 s."""
+    async with asyncio.timeout(20):
+        while True:  # noqa: ASYNC110 - Chancy has no per-job event to wait on
+            job = await chancy.get_job(Reference(str(job_id)))
+            if job is not None and job.state.value in states:
+                return job
+            await asyncio.sleep(0.1)
 
 
 async def make_job(

@@ -7,17 +7,7 @@ import uuid
 
 from chancy import Job, Reference
 
-from tests.conftest import TEST_QUEUE, make_job, run_job
-
-
-async def wait_for_state(chancy, job_id, *states):
-    """The job once it reaches one of `states`; fails the test after 20 s."""
-    async with asyncio.timeout(20):
-        while True:
-            job = await chancy.get_job(Reference(job_id))
-            if job is not None and job.state.value in states:
-                return job
-            await asyncio.sleep(0.1)
+from tests.conftest import TEST_QUEUE, make_job, run_job, wait_for_state
 
 
 async def test_detail_has_kwargs_meta_limits_and_every_traceback(client, admin, worker, chancy):

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 from chancy import Chancy, Job, Reference
 
-from tests.conftest import TEST_QUEUE, login, make_job
+from tests.conftest import TEST_QUEUE, login, make_job, wait_for_state
 
 
 def queue_name() -> str:
@@ -30,12 +30,6 @@ async def worked_queue(client, admin) -> str:
     )
     assert response.status_code == 200, response.text
     return name
-
-
-async def wait_for_state(chancy, ref, state, seconds=20):
-    async with asyncio.timeout(seconds):
-        while (await chancy.get_job(ref)).state.value != state:
-            await asyncio.sleep(0.1)
 
 
 async def test_create_returns_the_queue_with_defaults(client, admin):
@@ -143,7 +137,7 @@ async def test_paused_queue_is_not_worked_and_resumes_at_its_time(client, admin,
     ref = await chancy.push(Job(func="tests.job_functions.succeed", queue=name))
     await asyncio.sleep(2)
     assert (await chancy.get_job(ref)).state.value == "pending"  # not worked while paused
-    await wait_for_state(chancy, ref, "succeeded")  # a worker resumed it at resume_at
+    await wait_for_state(chancy, ref.identifier, "succeeded")  # a worker resumed it at resume_at
     assert datetime.now(UTC) >= resume_at
     queue = (await client.get(f"/api/v1/queues/{name}", headers=admin)).json()
     assert queue["state"] == "active" and queue["resume_at"] is None
@@ -158,7 +152,7 @@ async def test_pause_until_resumed_by_hand(client, admin, worker, chancy):
     assert (await chancy.get_job(ref)).state.value == "pending"
     resumed = await client.post(f"/api/v1/queues/{name}/resume", headers=admin)
     assert resumed.status_code == 200 and resumed.json()["queue"]["state"] == "active"
-    await wait_for_state(chancy, ref, "succeeded")
+    await wait_for_state(chancy, ref.identifier, "succeeded")
 
 
 async def test_delete_purges_exactly_its_jobs(client, admin, chancy):
