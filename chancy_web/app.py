@@ -30,6 +30,7 @@ from chancy_web.context import WebContext
 from chancy_web.errors import exception_handlers
 from chancy_web.jobs.controller import JobController
 from chancy_web.migrations.indexes import build_concurrently
+from chancy_web.prometheus.controller import get_prometheus_metrics
 from chancy_web.queues.controller import QueueController
 from chancy_web.settings import Settings
 from chancy_web.spa import STATIC_DIR, spa_handlers
@@ -101,7 +102,13 @@ def create_app(
     api = Router(API_PREFIX, route_handlers=[AuthController, protected])
 
     return Litestar(
-        route_handlers=[get_health, get_readiness, api, *spa_handlers(static_dir)],
+        route_handlers=[
+            get_health,
+            get_readiness,
+            get_prometheus_metrics,
+            api,
+            *spa_handlers(static_dir),
+        ],
         dependencies={
             "ctx": Provide(lambda: ctx, use_cache=True, sync_to_thread=False),
         },

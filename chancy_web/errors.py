@@ -1,7 +1,8 @@
 """One error shape everywhere: Litestar's `{status_code, detail, extra}` JSON.
 
 Litestar already answers bad input with 400 and unknown routes with 404 in that shape; this
-module adds 503 for an unavailable or overloaded database instead of a 500 or a hung request.
+module adds 503 for an unavailable or overloaded database instead of a 500 or a hung request,
+and logs every 500 with its traceback.
 """
 
 from __future__ import annotations
@@ -27,7 +28,14 @@ def _unavailable(request: Request, exc: Exception) -> Response[dict[str, object]
     )
 
 
+def _internal_error(request: Request, exc: Exception) -> Response[dict[str, object]]:
+    # Litestar logs unhandled exceptions only in debug mode; a 500 must never pass silently.
+    log.error("Unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    return Response({"status_code": 500, "detail": "Internal Server Error"}, status_code=500)
+
+
 exception_handlers: ExceptionHandlersMap = {
     psycopg.OperationalError: _unavailable,
     PoolTimeout: _unavailable,
+    500: _internal_error,
 }

@@ -27,12 +27,18 @@ class Settings:
     migrate_on_start: bool = True
     #: Seconds the distinct function names are cached for (per app).
     functions_cache_s: float = 60.0
+    #: States the planner expects to hold more jobs than this are estimated, not counted.
+    counts_exact_limit: int = 100_000
     #: Seconds job counts are cached for (per app), whoever asks.
     counts_cache_s: float = 5.0
     #: Most job ids one batch action may name.
     max_batch: int = 1000
     #: Audit entries older than this are deleted by Chancy's Pruner plugin.
     audit_retention_days: int = 90
+    #: `GET /metrics` (Prometheus) answers anyone when true; otherwise a scraper sends
+    #: `Authorization: Bearer <metrics_token>`, or a logged-in viewer may read it.
+    metrics_public: bool = False
+    metrics_token: str | None = None
     #: Largest accepted request body, in bytes.
     max_body_bytes: int = 1_048_576
     #: Executors a queue may be given. Changing a queue's executor runs that class on every

@@ -20,6 +20,7 @@ RANK = {None: 0, VIEWER: 1, OPERATOR: 2, ADMIN: 3}
 REQUIRED = {
     "getHealth": (PUBLIC, None),
     "getReadiness": (PUBLIC, None),
+    "getPrometheusMetrics": (VIEWER, None),  # or the metrics token, or public by setting
     "login": (PUBLIC, None),
     "logout": (PUBLIC, None),
     "getSession": (VIEWER, None),

@@ -11,7 +11,7 @@ from chancy_web.audit.recording import audited
 from chancy_web.auth.roles import Role
 from chancy_web.context import Ctx
 from chancy_web.db import connect
-from chancy_web.jobs import actions, queries
+from chancy_web.jobs import actions, counts, queries
 from chancy_web.jobs.filters import JobFilter, provide_job_filter
 from chancy_web.jobs.schemas import (
     BatchResult,
@@ -71,16 +71,16 @@ class JobController(Controller):
     @get(
         "/counts",
         operation_id="countJobs",
-        summary="Jobs by state and by queue, and each queue's oldest due job",
+        summary="Jobs by state and by queue (exact, or estimated for very large states)",
         description="Computed at most once per `counts_cache_s` seconds, shared by all viewers.",
     )
     async def count_jobs(self, ctx: Ctx) -> JobCounts:
         async def fetch() -> JobCounts:
             async with connect(ctx) as db:
-                return await queries.count_jobs(db, ctx.chancy)
+                return await counts.count_jobs(db, ctx.chancy, ctx.settings.counts_exact_limit)
 
-        counts: JobCounts = await ctx.counts.get(fetch)
-        return counts
+        job_counts: JobCounts = await ctx.counts.get(fetch)
+        return job_counts
 
     @get(
         "/{job_id:uuid}",

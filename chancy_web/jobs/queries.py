@@ -14,7 +14,7 @@ from psycopg.rows import class_row, dict_row
 
 from chancy_web.db import table
 from chancy_web.jobs.filters import Condition, Cursor, JobFilter
-from chancy_web.jobs.schemas import JOB_STATES, JobCounts, JobDetail, JobState, JobSummary
+from chancy_web.jobs.schemas import JobDetail, JobState, JobSummary
 
 BASE_COLUMNS = sql.SQL(
     """id, queue, func, state, priority, attempts, max_attempts, taken_by, created_at,
@@ -169,35 +169,3 @@ async def list_functions(conn: AsyncConnection, chancy: Chancy) -> list[str]:
         sql.SQL("SELECT DISTINCT func FROM {jobs} ORDER BY func").format(jobs=table(chancy, "jobs"))
     )
     return [func for (func,) in await cursor.fetchall()]
-
-
-async def count_jobs(conn: AsyncConnection, chancy: Chancy) -> JobCounts:
-    jobs = table(chancy, "jobs")
-    cursor = await conn.execute(
-        sql.SQL("SELECT queue, state, count(*) FROM {jobs} GROUP BY queue, state").format(jobs=jobs)
-    )
-    by_state: dict[str, int] = dict.fromkeys(JOB_STATES, 0)
-    by_queue: dict[str, dict[str, int]] = {}
-    for queue, state, count in await cursor.fetchall():
-        by_state[state] = by_state.get(state, 0) + count
-        by_queue.setdefault(queue, dict.fromkeys(JOB_STATES, 0))[state] = count
-    cursor = await conn.execute(
-        sql.SQL(
-            """
-            SELECT queue, min(scheduled_at) FROM {jobs}
-            WHERE state IN ('pending', 'retrying') AND scheduled_at <= now()
-            GROUP BY queue
-            """
-        ).format(jobs=jobs)
-    )
-    oldest = {queue: at for queue, at in await cursor.fetchall()}
-    cursor = await conn.execute("SELECT now()")
-    row = await cursor.fetchone()
-    assert row is not None
-    return JobCounts(
-        by_state=by_state,
-        by_queue=by_queue,
-        oldest_pending_at=oldest,
-        exact=True,
-        computed_at=row[0],
-    )

@@ -68,8 +68,11 @@ class JobCounts(msgspec.Struct, kw_only=True):
     by_queue: dict[str, dict[str, int]]
     #: Per queue, when its longest-waiting due job (pending or retrying) became due.
     oldest_pending_at: dict[str, datetime]
-    #: False when the numbers are the planner's estimates (very large tables).
+    #: True when every number is an exact count.
     exact: bool
+    #: States whose numbers (overall and per queue) are the planner's estimates, because
+    #: counting them exactly would mean reading too many rows.
+    estimated_states: list[str]
     computed_at: datetime
 
 

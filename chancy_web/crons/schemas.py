@@ -1,0 +1,93 @@
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+from uuid import UUID
+
+import msgspec
+
+
+class JobTemplateLimit(msgspec.Struct, kw_only=True):
+    #: "time" or "memory". Named as in the reference (`asdict` of chancy's `Limit`), unlike
+    #: the `{t, v}` of job rows.
+    type_: str
+    value: int
+
+
+class JobTemplate(msgspec.Struct, kw_only=True):
+    """A job to push later (a schedule's or a workflow step's), in the reference's `asdict` form."""
+
+    func: str
+    queue: str
+    kwargs: dict[str, Any] | None
+    priority: int
+    max_attempts: int
+    #: The time stored with the template (when it was scheduled), not when it will run.
+    scheduled_at: datetime
+    limits: list[JobTemplateLimit]
+    unique_key: str | None
+    meta: dict[str, Any]
+
+    @classmethod
+    def from_packed(cls, data: dict[str, Any]) -> JobTemplate:
+        """From chancy's packed form (`Job.pack()`: keys f, q, k, ...), as stored in its tables."""
+        return cls(
+            func=data["f"],
+            queue=data["q"],
+            kwargs=data["k"],
+            priority=data["p"],
+            max_attempts=data["a"],
+            scheduled_at=datetime.fromtimestamp(data["s"], tz=UTC),
+            limits=[JobTemplateLimit(type_=lim["t"], value=lim["v"]) for lim in data["l"]],
+            unique_key=data["u"],
+            meta=data.get("m") or {},
+        )
+
+
+class CronJob(msgspec.Struct, kw_only=True):
+    """A job a schedule produced (found by the schedule's unique_key, which its jobs carry)."""
+
+    id: UUID
+    state: str
+    created_at: datetime
+    scheduled_at: datetime
+    started_at: datetime | None
+    completed_at: datetime | None
+    attempts: int
+    #: The last line of the latest traceback, if any.
+    error: str | None
+
+
+class CronSchedule(msgspec.Struct, kw_only=True):
+    """A schedule of the Cron plugin: the reference's fields, then what chancy-web adds."""
+
+    unique_key: str
+    #: 5-field croniter syntax.
+    cron: str
+    #: IANA name; the expression is evaluated in this timezone.
+    timezone: str
+    last_run: datetime | None
+    #: As stored by the scheduler (in the past if no worker has run the Cron plugin lately).
+    next_run: datetime
+    job: JobTemplate
+    #: The expression in plain language, or the expression itself when it is unusual.
+    description: str
+    #: The next run times from now, computed on the server with the scheduler's own rules
+    #: (timezone and daylight saving time included), in the schedule's timezone.
+    next_runs: list[datetime]
+    #: The latest jobs this schedule produced, newest first (including "run now" jobs).
+    recent_jobs: list[CronJob]
+    #: Why next_runs is empty: an invalid stored expression or timezone.
+    error: str | None
+
+
+class CronRunResult(msgspec.Struct, kw_only=True):
+    ok: bool
+    unique_key: str
+    #: The job that was pushed.
+    job_id: UUID
+
+
+class CronDeleteResult(msgspec.Struct, kw_only=True):
+    ok: bool
+    unique_key: str

@@ -1,0 +1,87 @@
+"""Who may hold a stream open: the same sessions as every other route, checked again over time.
+
+A stream outlives the request that opened it, so a logout or an expired session would
+otherwise keep receiving events. Streams re-check their session every `revalidate_s` seconds
+and end with `stream.closed` when it is gone. A database outage during that check does not
+end streams (the session cannot be judged; the next check decides).
+"""
+
+from __future__ import annotations
+
+import logging
+from urllib.parse import urlsplit
+
+import psycopg
+from litestar.connection import ASGIConnection
+from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
+from psycopg_pool import PoolTimeout
+
+from chancy_web.auth.guards import authenticate, read_token, web_context
+from chancy_web.auth.roles import Role
+from chancy_web.auth.schemas import User
+from chancy_web.auth.sessions import load_session
+
+log = logging.getLogger("chancy_web.events")
+
+#: A check could not be made (database unavailable); the caller keeps what it had.
+UNAVAILABLE = (psycopg.Error, PoolTimeout, OSError)
+
+
+def origin_allowed(connection: ASGIConnection) -> bool:  # type: ignore[type-arg]
+    """Whether a browser's WebSocket handshake comes from this site or an allowed origin.
+
+    Browsers send cookies on cross-origin WebSocket handshakes and no CORS check applies, so a
+    cookie-authenticated socket must check `Origin` itself (cross-site WebSocket hijacking).
+    Clients that send no Origin (scripts) are not browsers and are let through.
+    """
+    origin = connection.headers.get("origin")
+    if origin is None:
+        return True
+    cors = connection.app.cors_config
+    if cors is not None and ("*" in cors.allow_origins or origin in cors.allow_origins):
+        return True
+    host = urlsplit(origin).netloc.casefold()
+    own = {connection.headers.get("host", ""), connection.headers.get("x-forwarded-host", "")}
+    return bool(host) and host in {h.casefold() for h in own if h}
+
+
+async def authenticate_stream(
+    connection: ASGIConnection,  # type: ignore[type-arg]
+    query_token: str | None = None,
+) -> User | None:
+    """The user behind `connection` (bearer header, session cookie, the auth backend's own
+    means, or, for reference clients only, `?token=`), or None.
+
+    Database errors propagate (see `UNAVAILABLE`).
+    """
+    ctx = web_context(connection)
+    found = read_token(connection, ctx.settings.session_cookie)
+    try:
+        if found is not None or not query_token:
+            via_cookie = found is not None and found[1]
+            is_socket = connection.scope["type"] == "websocket"
+            if via_cookie and is_socket and not origin_allowed(connection):
+                return None
+            user = await authenticate(connection)
+        else:
+            # The reference's `?token=`: kept for its clients, discouraged because URLs end
+            # up in proxy and access logs. Browsers send the session cookie instead.
+            async with ctx.chancy.pool.connection(timeout=ctx.settings.pool_timeout_s) as conn:
+                session = await load_session(conn, ctx.chancy, ctx.settings, query_token)
+            if session is None:
+                return None
+            log.debug("%s authenticated a stream with ?token= (discouraged)", session.username)
+            user = User(username=session.username, role=Role(session.role))
+    except (NotAuthorizedException, PermissionDeniedException):
+        return None
+    return user if user.role.allows(Role.VIEWER) else None
+
+
+async def still_allowed(
+    connection: ASGIConnection,  # type: ignore[type-arg]
+    query_token: str | None = None,
+) -> bool:
+    try:
+        return await authenticate_stream(connection, query_token) is not None
+    except UNAVAILABLE:
+        return True

@@ -1,0 +1,89 @@
+"""What the live event stream sends: one envelope for SSE and WebSocket; the listener's state."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+import msgspec
+
+ListenerState = Literal["idle", "connecting", "connected", "reconnecting", "stopped"]
+
+
+class StreamEvent(msgspec.Struct, kw_only=True):
+    """One message of the stream: the SSE `data:` line, or one WebSocket text frame.
+
+    `event` and `data` are the reference plugin's WebSocket frame (`{"event", "data"}`); `id` and
+    `count` are additions that reference clients ignore.
+    """
+
+    #: `<process>-<n>`, increasing within one process; null for per-connection notices
+    #: (`stream.open`, `stream.heartbeat`).
+    id: str | None
+    #: Chancy's event name (`queue.pushed`, ...) or a `stream.*` notice from chancy-web itself.
+    event: str
+    #: The event's body as Chancy sent it, with its `t` key removed.
+    data: dict[str, Any]
+    #: How many identical events (same name and body) this one stands for, after coalescing.
+    count: int = 1
+
+
+class ListenerStatus(msgspec.Struct, kw_only=True):
+    """The state of this process's LISTEN connection, for the system page and `stream.open`."""
+
+    state: ListenerState
+    channel: str
+    #: Identifies this process's id sequence; resuming with another process's id is a gap.
+    process: str
+    backend_pid: int | None
+    connected_since: datetime | None
+    last_event_at: datetime | None
+    last_error: str | None
+    reconnects: int
+    events_received: int
+    events_malformed: int
+    events_coalesced: int
+    events_dropped: int
+    subscribers: int
+    last_id: str | None
+
+
+class StreamOpen(msgspec.Struct, kw_only=True):
+    """Body of `stream.open`, the first message of every stream."""
+
+    #: True when `Last-Event-ID` was honoured and everything after it was replayed.
+    resumed: bool
+    #: True when events may have been missed (id unknown to this process, or out of the replay
+    #: ring): reload what is on screen.
+    gap: bool
+    replayed: int
+    topics: list[str]
+    listener: ListenerStatus
+
+
+class StreamDropped(msgspec.Struct, kw_only=True):
+    """Body of `stream.dropped`: this client read too slowly and `dropped` events were lost."""
+
+    dropped: int
+    total_dropped: int
+
+
+class StreamHeartbeat(msgspec.Struct, kw_only=True):
+    """Body of `stream.heartbeat`, sent when the stream has been quiet for a while."""
+
+    at: datetime
+    listener: ListenerState
+
+
+class StreamListener(msgspec.Struct, kw_only=True):
+    """Body of `stream.listener`: the LISTEN connection went down or came back. Events NOTIFY'd
+    while it was down are lost, so on `connected` after `reconnecting`, reload."""
+
+    state: ListenerState
+    error: str | None = None
+
+
+class StreamClosed(msgspec.Struct, kw_only=True):
+    """Body of `stream.closed`: the server ends the stream (session ended, shutting down)."""
+
+    reason: str

@@ -1,0 +1,96 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from chancy.plugins.metrics import Metrics
+from chancy.plugins.metrics.metrics import RESOLUTIONS
+from litestar import Controller, get
+from litestar.di import NamedDependency, Provide
+from litestar.exceptions import NotFoundException, ValidationException
+from litestar.params import FromPath, QueryParameter
+
+from chancy_web.context import Ctx
+from chancy_web.metrics import queries
+from chancy_web.metrics.schemas import MetricCatalog, MetricData
+
+
+async def provide_metrics(ctx: Ctx) -> Metrics:
+    plugin = queries.find_plugin(ctx.chancy)
+    if plugin is None:
+        raise NotFoundException("The Metrics plugin is not enabled in this Chancy app")
+    return plugin
+
+
+class MetricController(Controller):
+    path = "/metrics"
+    tags = ["metrics"]
+    dependencies = {"metrics": Provide(provide_metrics)}
+
+    @get(
+        "/",
+        operation_id="listMetrics",
+        summary="The recorded metrics, by category",
+        raises=[NotFoundException],
+    )
+    async def list_metrics(self, ctx: Ctx, metrics: NamedDependency[Metrics]) -> MetricCatalog:
+        return await queries.catalog(ctx.chancy, metrics)
+
+    @get(
+        "/{prefix:str}",
+        operation_id="getMetrics",
+        summary="Time series of a metric key, or of every key under a prefix",
+        description=(
+            "`queue:default` matches that key and the keys that start with `queue:default:`. "
+            "The window is `range` seconds (default: 24 hours or the retention) or `limit` "
+            "buckets ending now, or [`start`, `end`) with timezone-aware times on bucket "
+            "boundaries. Windows beyond the retention or 1,000 buckets, and prefixes matching "
+            "more than 100 keys, are refused with 400. Observations appear after the worker "
+            "that made them flushes (every minute by default); results may be cached for 10 s."
+        ),
+        raises=[NotFoundException, ValidationException],
+    )
+    async def get_metrics(
+        self,
+        ctx: Ctx,
+        metrics: NamedDependency[Metrics],
+        prefix: FromPath[str],
+        # A plain string, so that a wrong value gets Chancy's (the reference's) message.
+        resolution: Annotated[
+            str,
+            QueryParameter(description="Bucket size", enum=list(RESOLUTIONS)),
+        ] = "5min",
+        range_seconds: Annotated[
+            int | None,
+            QueryParameter(name="range", description="Window length in seconds, ending now"),
+        ] = None,
+        limit: Annotated[
+            int | None, QueryParameter(description="Window length in buckets, ending now")
+        ] = None,
+        start: Annotated[
+            datetime | None, QueryParameter(description="Window start (inclusive)")
+        ] = None,
+        end: Annotated[
+            datetime | None,
+            QueryParameter(description="Window end (exclusive); default: end of this bucket"),
+        ] = None,
+        worker_id: Annotated[
+            str | None, QueryParameter(description="Only this worker's observations")
+        ] = None,
+    ) -> MetricData:
+        try:
+            return await queries.metric_data(
+                ctx.chancy,
+                metrics,
+                prefix,
+                worker_id=worker_id,
+                resolution=resolution,
+                start=start,
+                end=end,
+                range_seconds=range_seconds,
+                limit=limit,
+            )
+        except (ValueError, OverflowError) as exc:
+            # Chancy's own messages, e.g. "range must be a multiple of resolution within
+            # retention"; the reference answered them with 422.
+            raise ValidationException(str(exc)) from None

@@ -1,0 +1,60 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+import msgspec
+
+Resolution = Literal["1min", "5min", "1hour", "1day"]
+
+
+class MetricCatalog(msgspec.Struct, kw_only=True):
+    """The metrics recorded so far, as in the reference: for each category (the text before
+    the first `:`), the sorted names of its next segment (`queue:default:throughput` is
+    `queue` -> `default`)."""
+
+    categories: dict[str, list[str]]
+    #: How many metric keys exist.
+    count: int
+
+
+class HistogramValue(msgspec.Struct, kw_only=True):
+    count: int
+    sum: float
+    avg: float
+    min: float
+    max: float
+
+
+class MetricPoint(msgspec.Struct, kw_only=True):
+    #: Start of the time bucket.
+    timestamp: datetime
+    #: A counter's total or a gauge's value for the bucket, or a histogram's statistics.
+    value: float | HistogramValue
+    #: The latest observation in the bucket.
+    sampled_at: datetime
+
+
+class MetricSeries(msgspec.Struct, kw_only=True):
+    type: Literal["counter", "gauge", "histogram"]
+    #: Such as `count`, `seconds` or `bytes`.
+    unit: str
+    #: Chronological; buckets without observations are left out, not zero-filled.
+    data: list[MetricPoint]
+    #: How values combine: `sum` (counters), `last` (gauges) or `summary` (histograms).
+    aggregation: Literal["sum", "last", "summary"]
+    #: The latest observation, or null when there is no data.
+    sampled_at: datetime | None
+    #: The counter's total, the latest gauge value, or the histogram's weighted statistics
+    #: over the window; null when there is no data.
+    summary: float | HistogramValue | None
+
+
+class MetricData(msgspec.Struct, kw_only=True):
+    """The series whose key is the prefix or starts with `<prefix>:`, over [start, end)."""
+
+    start: datetime
+    end: datetime
+    resolution: Resolution
+    generated_at: datetime
+    series: dict[str, MetricSeries]

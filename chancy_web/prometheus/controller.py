@@ -1,0 +1,95 @@
+"""`GET /metrics` in the Prometheus text format: cheap to scrape, built from the same shared
+counts as the dashboard (one computation per `counts_cache_s`, however many scrapers)."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+
+from litestar import Request, get
+from litestar.connection import ASGIConnection
+from litestar.handlers import BaseRouteHandler
+from litestar.response import Response
+from psycopg import sql
+
+from chancy_web.__about__ import __version__
+from chancy_web.auth.guards import require_role, web_context
+from chancy_web.context import Ctx
+from chancy_web.db import connect, table
+from chancy_web.jobs import counts
+from chancy_web.jobs.schemas import JobCounts
+
+CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
+
+
+async def scrape_guard(connection: ASGIConnection, handler: BaseRouteHandler) -> None:  # type: ignore[type-arg]
+    """Public when `metrics_public`, a static bearer token when `metrics_token` is set (what
+    scrapers send), otherwise any logged-in viewer."""
+    settings = web_context(connection).settings
+    if settings.metrics_public:
+        return
+    scheme, _, token = connection.headers.get("authorization", "").partition(" ")
+    expected = (settings.metrics_token or "").encode()
+    is_bearer = scheme.casefold() == "bearer"
+    if expected and is_bearer and secrets.compare_digest(token.strip().encode(), expected):
+        return
+    await require_role(connection, handler)  # a session (cookie or bearer token) also works
+
+
+def _label(value: str) -> str:
+    return value.replace("\\", "\\\\").replace("\n", "\\n").replace('"', '\\"')
+
+
+def render(job_counts: JobCounts, workers_alive: int, now: datetime) -> str:
+    lines = [
+        '# HELP chancy_jobs Jobs by queue and state (estimated="true" for planner estimates).',
+        "# TYPE chancy_jobs gauge",
+    ]
+    for queue, states in sorted(job_counts.by_queue.items()):
+        for state, count in sorted(states.items()):
+            estimated = "true" if state in job_counts.estimated_states else "false"
+            lines.append(
+                f'chancy_jobs{{queue="{_label(queue)}",state="{state}",estimated="{estimated}"}}'
+                f" {count}"
+            )
+    lines += [
+        "# HELP chancy_queue_oldest_due_seconds Age of each queue's longest-waiting due job.",
+        "# TYPE chancy_queue_oldest_due_seconds gauge",
+    ]
+    for queue, due in sorted(job_counts.oldest_pending_at.items()):
+        age = max((now - due).total_seconds(), 0.0)
+        lines.append(f'chancy_queue_oldest_due_seconds{{queue="{_label(queue)}"}} {age:.3f}')
+    lines += [
+        "# HELP chancy_workers_alive Workers whose heartbeat has not expired.",
+        "# TYPE chancy_workers_alive gauge",
+        f"chancy_workers_alive {workers_alive}",
+        "# HELP chancy_web_info chancy-web build information.",
+        "# TYPE chancy_web_info gauge",
+        f'chancy_web_info{{version="{__version__}"}} 1',
+    ]
+    return "\n".join(lines) + "\n"
+
+
+@get(
+    "/metrics",
+    operation_id="getPrometheusMetrics",
+    summary="Queue depth by state, oldest due job per queue and live workers, for Prometheus",
+    tags=["system"],
+    guards=[scrape_guard],
+    media_type=CONTENT_TYPE,
+)
+async def get_prometheus_metrics(ctx: Ctx, request: Request) -> Response[str]:  # type: ignore[type-arg]
+    async def fetch() -> JobCounts:
+        async with connect(ctx) as db:
+            return await counts.count_jobs(db, ctx.chancy, ctx.settings.counts_exact_limit)
+
+    job_counts: JobCounts = await ctx.counts.get(fetch)
+    async with connect(ctx) as db:
+        cursor = await db.execute(
+            sql.SQL("SELECT count(*), now() FROM {workers} WHERE expires_at > now()").format(
+                workers=table(ctx.chancy, "workers")
+            )
+        )
+        row = await cursor.fetchone()
+    assert row is not None
+    return Response(render(job_counts, row[0], row[1]), media_type=CONTENT_TYPE)

@@ -1,0 +1,131 @@
+"""The workflow list's query, parsed once into one typed `WorkflowFilter`.
+
+The parameters follow the job list (`chancy_web.jobs.filters`): the reference's `filters`
+triples (here only `state` and `name`, as in the reference), `limit`, `before` (a workflow id
+or a cursor) and `pagination=true`, plus opaque `cursor`s in both directions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated, Any
+from uuid import UUID
+
+import msgspec
+from litestar.exceptions import ValidationException
+from litestar.params import QueryParameter
+
+from chancy_web.context import Ctx
+from chancy_web.jobs.filters import MAX_FILTERS, Condition, Cursor
+from chancy_web.workflows.schemas import WORKFLOW_STATES, WorkflowState
+
+#: Each filterable column and the operators it allows (the reference's set).
+FIELDS: dict[str, tuple[str, ...]] = {"state": ("=",), "name": ("=", "~")}
+#: The list's only order; cursors carry it so that a job cursor is refused here.
+ORDER = "workflows"
+
+
+@dataclass(frozen=True)
+class WorkflowFilter:
+    limit: int
+    conditions: tuple[Condition, ...] = ()
+    cursor: Cursor | None = None
+    envelope: bool = False
+
+
+def _check(name: str, value: Any) -> str:
+    if not isinstance(value, str) or (name == "state" and value not in WORKFLOW_STATES):
+        expected = f"one of {', '.join(WORKFLOW_STATES)}" if name == "state" else "a string"
+        raise ValidationException(
+            f"Invalid value {value!r} for filter field {name!r}: expected {expected}"
+        )
+    return value
+
+
+def parse_filters(text: str | None) -> tuple[Condition, ...]:
+    """The reference's triples, with its error messages; values are checked, never coerced."""
+    if not text:
+        return ()
+    try:
+        triples = msgspec.json.decode(text)
+    except msgspec.DecodeError:
+        raise ValidationException("Invalid JSON in filters parameter") from None
+    if not isinstance(triples, list):
+        raise ValidationException("filters must be an array")
+    if len(triples) > MAX_FILTERS:
+        raise ValidationException(f"At most {MAX_FILTERS} filters are allowed")
+    conditions = []
+    for triple in triples:
+        if not (isinstance(triple, list) and len(triple) == 3 and isinstance(triple[0], str)):
+            raise ValidationException("Each filter must be [key, operator, value]")
+        name, op, value = triple
+        if name not in FIELDS:
+            raise ValidationException(f"Unknown filter field: {name}")
+        if op not in FIELDS[name]:
+            raise ValidationException(f"Operator '{op}' not allowed for field '{name}'")
+        conditions.append(Condition(name, op, _check(name, value)))
+    return tuple(conditions)
+
+
+def _cursor(text: str) -> Cursor:
+    cursor = Cursor.decode(text)
+    if cursor.order != ORDER:
+        raise ValidationException("cursor belongs to another list")
+    return cursor
+
+
+async def provide_workflow_filter(
+    ctx: Ctx,
+    workflow_state: Annotated[
+        WorkflowState | None,
+        QueryParameter(name="state", description="Only workflows in this state"),
+    ] = None,
+    name: Annotated[
+        str | None, QueryParameter(description="Only workflows whose name contains this")
+    ] = None,
+    limit: Annotated[
+        int, QueryParameter(ge=1, description="Page size; values above the maximum are clamped")
+    ] = 100,
+    before: Annotated[
+        str | None,
+        QueryParameter(description="A workflow id (older ones follow) or a next_cursor"),
+    ] = None,
+    cursor: Annotated[
+        str | None, QueryParameter(description="An opaque next_cursor or prev_cursor from a page")
+    ] = None,
+    pagination: Annotated[
+        str | None,
+        QueryParameter(
+            description="`true` for a page envelope; otherwise a bare array (reference)"
+        ),
+    ] = None,
+    filters: Annotated[
+        str | None,
+        QueryParameter(
+            description='JSON array of [field, operator, value], e.g. [["name","~","report"]]'
+        ),
+    ] = None,
+) -> WorkflowFilter:
+    before, cursor = before or None, cursor or None  # `?before=&cursor=` means neither
+    if before is not None and cursor is not None:
+        raise ValidationException("Pass either before or cursor, not both")
+    conditions = list(parse_filters(filters))
+    if workflow_state is not None:
+        conditions.append(Condition("state", "=", workflow_state))
+    if name is not None:
+        conditions.append(Condition("name", "~", name))
+    position = None
+    if before is not None:
+        # Reference clients pass an id; our own clients echo next_cursor: accept both.
+        try:
+            position = Cursor(order=ORDER, direction="next", key=None, id=UUID(before))
+        except ValueError:
+            position = _cursor(before)
+    elif cursor is not None:
+        position = _cursor(cursor)
+    return WorkflowFilter(
+        limit=min(limit, ctx.settings.max_page_size),
+        conditions=tuple(conditions),
+        cursor=position,
+        envelope=pagination == "true",
+    )

@@ -1,0 +1,171 @@
+"""Workflow SQL (the WorkflowPlugin's `{prefix}workflows` and `{prefix}workflow_steps` tables).
+
+The list pages by id (newest first) on the primary key and counts steps only for the rows of
+the page; the reference aggregated every step of every workflow on each poll.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+from uuid import UUID
+
+import msgspec
+from chancy import Chancy
+from psycopg import AsyncConnection, sql
+from psycopg.rows import class_row, dict_row
+
+from chancy_web.crons.schemas import JobTemplate
+from chancy_web.db import table
+from chancy_web.jobs.filters import Condition, Cursor
+from chancy_web.jobs.queries import ERROR
+from chancy_web.workflows.filters import ORDER, WorkflowFilter
+from chancy_web.workflows.schemas import (
+    WorkflowDetail,
+    WorkflowEdge,
+    WorkflowStep,
+    WorkflowStepRun,
+    WorkflowSummary,
+)
+
+
+@dataclass(frozen=True)
+class Page:
+    items: list[WorkflowSummary]
+    has_more: bool
+    next_cursor: Cursor | None
+    prev_cursor: Cursor | None
+
+
+def _condition(c: Condition) -> tuple[sql.Composable, Any]:
+    column = sql.SQL("w.{}").format(sql.Identifier(c.field))
+    if c.op == "~":
+        escaped = c.value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        return sql.SQL("{} ILIKE %s").format(column), f"%{escaped}%"
+    return sql.SQL("{} = %s").format(column), c.value
+
+
+async def list_workflows(conn: AsyncConnection, chancy: Chancy, f: WorkflowFilter) -> Page:
+    where: list[sql.Composable] = []
+    params: list[Any] = []
+    for condition in f.conditions:
+        clause, value = _condition(condition)
+        where.append(clause)
+        params.append(value)
+    backwards = f.cursor is not None and f.cursor.direction == "prev"
+    if f.cursor is not None:
+        where.append(sql.SQL("w.id > %s" if backwards else "w.id < %s"))
+        params.append(f.cursor.id)
+    direction = sql.SQL("ASC" if backwards else "DESC")
+    query = sql.SQL(
+        """
+        SELECT p.id, p.name, p.state, p.created_at, p.updated_at,
+            count(s.id) AS total_steps,
+            count(s.id) FILTER (WHERE s.job_id IS NULL) AS waiting_steps,
+            count(j.id) FILTER (WHERE j.state = 'pending') AS pending_steps,
+            count(j.id) FILTER (WHERE j.state = 'running') AS running_steps,
+            count(j.id) FILTER (WHERE j.state = 'succeeded') AS succeeded_steps,
+            count(j.id) FILTER (WHERE j.state = 'failed') AS failed_steps,
+            count(j.id) FILTER (WHERE j.state = 'retrying') AS retrying_steps
+        FROM (
+            SELECT w.id, w.name, w.state, w.created_at, w.updated_at FROM {workflows} w
+            {where} ORDER BY w.id {direction} LIMIT %s
+        ) AS p
+        LEFT JOIN {steps} s ON s.workflow_id = p.id
+        LEFT JOIN {jobs} j ON j.id = s.job_id
+        GROUP BY p.id, p.name, p.state, p.created_at, p.updated_at
+        ORDER BY p.id {direction}
+        """
+    ).format(
+        workflows=table(chancy, "workflows"),
+        steps=table(chancy, "workflow_steps"),
+        jobs=table(chancy, "jobs"),
+        where=sql.SQL("WHERE ") + sql.SQL(" AND ").join(where) if where else sql.SQL(""),
+        direction=direction,
+    )
+    async with conn.cursor(row_factory=class_row(WorkflowSummary)) as cursor:
+        await cursor.execute(query, [*params, f.limit + 1])
+        rows = await cursor.fetchall()
+
+    extra = len(rows) > f.limit
+    rows = rows[: f.limit]
+    if backwards:
+        rows.reverse()
+    # As in the job list: reading backwards, the page we came from follows this one.
+    has_more = True if backwards else extra
+    has_before = extra if backwards else f.cursor is not None
+    return Page(
+        items=rows,
+        has_more=has_more and bool(rows),
+        next_cursor=Cursor(ORDER, "next", None, rows[-1].id) if has_more and rows else None,
+        prev_cursor=Cursor(ORDER, "prev", None, rows[0].id) if has_before and rows else None,
+    )
+
+
+def _levels(dependencies: dict[str, list[str]]) -> dict[str, int]:
+    """Each step's longest chain of dependencies (Chancy refuses cyclic workflows)."""
+    levels: dict[str, int] = {}
+
+    def level(step: str, seen: frozenset[str]) -> int:
+        if step not in levels:
+            parents = [d for d in dependencies.get(step, []) if d in dependencies and d not in seen]
+            levels[step] = 1 + max((level(d, seen | {step}) for d in parents), default=-1)
+        return levels[step]
+
+    for step in dependencies:
+        level(step, frozenset())
+    return levels
+
+
+async def get_workflow(
+    conn: AsyncConnection, chancy: Chancy, workflow_id: UUID
+) -> WorkflowDetail | None:
+    async with conn.cursor(row_factory=dict_row) as cursor:
+        await cursor.execute(
+            sql.SQL(
+                "SELECT id, name, state, created_at, updated_at FROM {workflows} WHERE id = %s"
+            ).format(workflows=table(chancy, "workflows")),
+            (workflow_id,),
+        )
+        workflow = await cursor.fetchone()
+        if workflow is None:
+            return None
+        await cursor.execute(
+            sql.SQL(
+                """
+                SELECT s.step_id, s.job_data, s.dependencies, s.job_id, j.id AS run_id,
+                    j.state, j.created_at, j.scheduled_at, j.started_at, j.completed_at,
+                    j.attempts, j.max_attempts, {error}
+                FROM {steps} s LEFT JOIN {jobs} j ON j.id = s.job_id
+                WHERE s.workflow_id = %s
+                ORDER BY s.step_id
+                """
+            ).format(
+                error=ERROR, steps=table(chancy, "workflow_steps"), jobs=table(chancy, "jobs")
+            ),
+            (workflow_id,),
+        )
+        rows = await cursor.fetchall()
+
+    levels = _levels({row["step_id"]: row["dependencies"] for row in rows})
+    steps = {
+        row["step_id"]: WorkflowStep(
+            step_id=row["step_id"],
+            job=JobTemplate.from_packed(row["job_data"]),
+            dependencies=row["dependencies"],
+            state=row["state"],
+            job_id=row["job_id"],
+            level=levels[row["step_id"]],
+            run=None if row["run_id"] is None else msgspec.convert(row, WorkflowStepRun),
+        )
+        for row in rows
+    }
+    edges = sorted(
+        (
+            WorkflowEdge(source=dep, target=step.step_id)
+            for step in steps.values()
+            for dep in step.dependencies
+        ),
+        key=lambda e: (e.source, e.target),
+    )
+    return WorkflowDetail(**workflow, steps=steps, edges=edges)
