@@ -137,7 +137,7 @@ class EventController(Controller):
         operation_id="streamEvents",
         summary="Live cluster events as Server-Sent Events",
         description=CATALOGUE,
-        media_type="text/event-stream",
+        # No `media_type` here: Litestar would also give it to the JSON error responses.
         responses={
             200: ResponseSpec(
                 data_container=StreamEvent,

@@ -129,8 +129,9 @@ class Coalescer:
     """Identical events (same name and body) within `window` seconds become one with a count.
 
     The first of a burst is passed on at once, so a lone event is never delayed; the rest follow
-    as at most one event per window (a `push_many` of 1,000 jobs to one queue is two events).
-    Events with distinct bodies (`job.cancelled {j}`) are never merged.
+    as at most one event per window (1,000 jobs pushed one by one to a queue within a window
+    are two `queue.pushed`). Events with distinct bodies (`job.cancelled {j}`) are never merged.
+    Postgres itself already folds identical NOTIFYs within one transaction.
     """
 
     def __init__(self, window: float, emit: Callable[[str, dict[str, Any], int], None]) -> None:
