@@ -43,7 +43,7 @@ if TYPE_CHECKING:
 log = logging.getLogger("chancy_web")
 
 API_PREFIX = "/api/v1"
-SECURITY = [{"bearer": []}, {"session": []}]
+SECURITY: list[dict[str, list[str]]] = [{"bearer": []}, {"session": []}]
 
 
 def create_app(

@@ -8,6 +8,7 @@ and logs every 500 with its traceback.
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 import psycopg
 from litestar import Request, Response
@@ -17,7 +18,7 @@ from psycopg_pool import PoolTimeout
 log = logging.getLogger("chancy_web")
 
 
-def _unavailable(request: Request, exc: Exception) -> Response[dict[str, object]]:
+def _unavailable(request: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, object]]:
     timed_out = isinstance(exc, psycopg.errors.QueryCanceled | PoolTimeout)
     detail = "The database timed out" if timed_out else "The database is unavailable"
     log.warning("%s %s: %s (%s)", request.method, request.url.path, detail, exc)
@@ -28,7 +29,7 @@ def _unavailable(request: Request, exc: Exception) -> Response[dict[str, object]
     )
 
 
-def _internal_error(request: Request, exc: Exception) -> Response[dict[str, object]]:
+def _internal_error(request: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, object]]:
     # Litestar logs unhandled exceptions only in debug mode; a 500 must never pass silently.
     log.error("Unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
     return Response({"status_code": 500, "detail": "Internal Server Error"}, status_code=500)

@@ -11,14 +11,14 @@ def mount_prefix(scope: Any) -> str:
     Starlette-style mounts and proxies set `root_path`. A Litestar mount leaves `root_path`
     empty and strips the prefix from `path`, but `raw_path` still holds the full path.
     """
-    root_path: str = scope.get("root_path") or ""
+    root_path = str(scope.get("root_path") or "")
     if root_path:
         return root_path.rstrip("/")
     raw = scope.get("raw_path")
     path: str = scope.get("path") or ""
     if raw is None:
         return ""
-    full = raw.decode("latin-1").split("?", 1)[0]
+    full = bytes(raw).decode("latin-1").split("?", 1)[0]
     if path and full.endswith(path) and full != path:
         return full[: -len(path)].rstrip("/")
     return ""

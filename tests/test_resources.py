@@ -9,7 +9,7 @@ from chancy import Chancy, Queue
 from litestar.testing import AsyncTestClient
 
 from chancy_web import Settings, create_app
-from tests.conftest import TEST_QUEUE, auth_backend, make_chancy
+from tests.conftest import TEST_QUEUE, auth_backend, login, make_chancy
 
 
 async def test_lists_queues_by_name_with_reference_fields(client, admin, chancy):
@@ -115,3 +115,19 @@ async def test_an_unreachable_database_is_503_not_500():
         login = await client.post("/api/v1/login", json={"username": "admin", "password": "x"})
         assert login.status_code == 503
         assert login.json()["detail"] in ("The database is unavailable", "The database timed out")
+
+
+async def test_a_blocked_query_times_out_as_503_instead_of_hanging(chancy):
+    settings = Settings(statement_timeout_ms=300, migrate_on_start=False)
+    app = create_app(chancy, authentication_backend=auth_backend(), settings=settings)
+    async with AsyncTestClient(app) as client:
+        headers = await login(client)
+        async with chancy.pool.connection() as blocker:
+            # Another session holds the queues table: any read of it has to wait.
+            await blocker.execute(f"LOCK TABLE {chancy.prefix}queues IN ACCESS EXCLUSIVE MODE")
+            async with asyncio.timeout(10):
+                response = await client.get("/api/v1/queues", headers=headers)
+            await blocker.rollback()
+    assert response.status_code == 503
+    assert response.json()["detail"] == "The database timed out"
+    assert response.headers["retry-after"] == "5"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import abc
 import logging
 from collections.abc import Mapping
+from typing import Any
 
 from litestar import Request
 from litestar.connection import ASGIConnection
@@ -25,10 +26,10 @@ class AuthBackend(abc.ABC):
     """
 
     @abc.abstractmethod
-    async def login(self, request: Request, username: str, password: str) -> bool:
+    async def login(self, request: Request[Any, Any, Any], username: str, password: str) -> bool:
         """True if the credentials are valid."""
 
-    async def logout(self, request: Request) -> None:  # noqa: B027 - optional hook
+    async def logout(self, request: Request[Any, Any, Any]) -> None:  # noqa: B027 - optional hook
         """Called after the session of `request` has been revoked."""
 
     async def authenticate(self, connection: ASGIConnection) -> User | None:  # type: ignore[type-arg]
@@ -75,7 +76,7 @@ class SimpleAuthBackend(AuthBackend):
         """Usernames and their argon2 hashes."""
         return dict(self._hashes)
 
-    async def login(self, request: Request, username: str, password: str) -> bool:
+    async def login(self, request: Request[Any, Any, Any], username: str, password: str) -> bool:
         return await verify_password(self._hashes.get(username), password)
 
     async def role_for(self, username: str) -> Role:

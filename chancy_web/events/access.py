@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 
 import psycopg
 from litestar.connection import ASGIConnection
+from litestar.enums import ScopeType
 from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
 from psycopg_pool import PoolTimeout
 
@@ -59,7 +60,7 @@ async def authenticate_stream(
     try:
         if found is not None or not query_token:
             via_cookie = found is not None and found[1]
-            is_socket = connection.scope["type"] == "websocket"
+            is_socket = connection.scope["type"] == ScopeType.WEBSOCKET
             if via_cookie and is_socket and not origin_allowed(connection):
                 return None
             user = await authenticate(connection)

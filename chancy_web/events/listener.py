@@ -120,12 +120,20 @@ class EventListener:
             await asyncio.wait_for(self._connected.wait(), within_s)
         return self._connected.is_set()
 
-    async def stop(self, reason: str = "The server is shutting down") -> None:
-        """End every stream (clients see `stream.closed`) and the LISTEN connection."""
-        self._state = "stopped"
+    def close_streams(self, reason: str = "The server is shutting down") -> None:
+        """End every open stream (clients see `stream.closed`); new ones may still start.
+
+        Call it when the server starts shutting down: uvicorn waits for open responses to end
+        before it runs the app's shutdown, so an open stream would hold it up.
+        """
         for sub in self._subscribers:
             sub.close(reason)
         self._subscribers.clear()
+
+    async def stop(self, reason: str = "The server is shutting down") -> None:
+        """End every stream and the LISTEN connection, for good."""
+        self._state = "stopped"
+        self.close_streams(reason)
         self._coalescer.cancel()
         if self._task is not None:
             self._task.cancel()

@@ -52,15 +52,15 @@ async def count_jobs(conn: AsyncConnection, chancy: Chancy, exact_limit: int) ->
         by_state[state] = by_state.get(state, 0) + count
         by_queue.setdefault(queue, dict.fromkeys(JOB_STATES, 0))[state] = count
 
-    exact_states = []
-    for state in JOB_STATES:
+    exact_states: list[str] = []
+    for known in JOB_STATES:
         where = sql.SQL("SELECT 1 FROM {jobs} WHERE state = {state}").format(
-            jobs=jobs, state=sql.Literal(state)
+            jobs=jobs, state=sql.Literal(known)
         )
         if await _planned_rows(conn, where) < exact_limit:
-            exact_states.append(state)
+            exact_states.append(known)
         else:
-            estimated.append(state)
+            estimated.append(known)
 
     if exact_states:
         cursor = await conn.execute(

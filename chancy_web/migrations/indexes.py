@@ -44,7 +44,7 @@ async def build_concurrently(chancy: Chancy) -> list[str]:
     An index left invalid by an interrupted concurrent build is dropped and built again.
     Replicas starting together take turns through an advisory lock.
     """
-    built = []
+    built: list[str] = []
     async with await AsyncConnection.connect(chancy.dsn, autocommit=True) as conn:
         await conn.execute("SELECT pg_advisory_lock(hashtext(%s))", (f"{chancy.prefix}web-idx",))
         cursor = await conn.execute("SELECT to_regclass(%s) IS NOT NULL", (f"{chancy.prefix}jobs",))

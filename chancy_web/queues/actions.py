@@ -6,6 +6,8 @@ setting left out), and pausing, resuming, updating or deleting a missing queue i
 
 from __future__ import annotations
 
+from typing import Any
+
 import msgspec
 from chancy import Chancy, Queue
 from litestar.exceptions import NotFoundException, PermissionDeniedException, ValidationException
@@ -52,8 +54,8 @@ async def _declare(conn: AsyncConnection, chancy: Chancy, queue: Queue) -> Queue
     return saved
 
 
-def _queue(fields: dict[str, object]) -> Queue:
-    return Queue.unpack({**fields, "tags": set(fields["tags"])})  # type: ignore[arg-type]
+def _queue(fields: dict[str, Any]) -> Queue:
+    return Queue.unpack({**fields, "tags": set(fields["tags"])})
 
 
 async def create_queue(
@@ -115,8 +117,8 @@ async def delete_queue(conn: AsyncConnection, chancy: Chancy, name: str, purge_j
         await chancy.delete_queue_ex(cursor, name, purge_jobs=False)
     if not purge_jobs:
         return 0
-    cursor = await conn.execute(
+    purged = await conn.execute(
         sql.SQL("DELETE FROM {jobs} WHERE queue = %s").format(jobs=table(chancy, "jobs")),
         (name,),
     )
-    return cursor.rowcount
+    return purged.rowcount
