@@ -202,7 +202,9 @@ def test_an_unbuilt_dashboard_says_how_to_build_it(tmp_path: Path):
         assert client.get("/").status_code == 404
 
 
-@pytest.mark.parametrize("path", ["/ops/chancy", "/ops/chancy/", "/ops/chancy/jobs", "/ops/chancy/jobs/"])
+@pytest.mark.parametrize(
+    "path", ["/ops/chancy", "/ops/chancy/", "/ops/chancy/jobs", "/ops/chancy/jobs/"]
+)
 def test_litestar_mount_gets_its_prefix(static_dir: Path, path: str):
     inner = make_app(static_dir)
     host = Litestar(route_handlers=[asgi("/ops/chancy", is_mount=True, copy_scope=True)(inner)])
@@ -221,8 +223,10 @@ def test_starlette_mount_gets_its_prefix(static_dir: Path):
         for path in ("/jobs-ui/", "/jobs-ui/queues/default"):
             assert base_of(client.get(path).text) == "/jobs-ui"
         assert client.get(f"/jobs-ui/{CHUNK}").status_code == 200
-        assert client.get("/jobs-ui/api/v1/nope").headers["content-type"].startswith(
-            "application/json"
+        assert (
+            client.get("/jobs-ui/api/v1/nope")
+            .headers["content-type"]
+            .startswith("application/json")
         )
 
 

@@ -47,13 +47,17 @@ def require(condition: bool, reason: str) -> None:
     pytest.skip(reason)
 
 
-@pytest.fixture(scope="session")
-async def browser() -> AsyncIterator[Any]:
+def require_browser_and_build() -> None:
     require(CHROMIUM.is_file(), f"{CHROMIUM} is missing: apt-get install chromium")
     require(
         (STATIC_DIR / "index.html").is_file(),
         "the dashboard is not built: bash scripts/build_ui.sh",
     )
+
+
+@pytest.fixture(scope="session")
+async def browser() -> AsyncIterator[Any]:
+    require_browser_and_build()
     from playwright.async_api import async_playwright
 
     async with async_playwright() as playwright:
@@ -90,9 +94,7 @@ async def seeded(chancy: Chancy, live_server: LiveServer) -> Seeded:
     )
     for ref in [*ok, *failed]:
         await chancy.wait_for_job(ref, timeout=60, interval=0.2)
-    return Seeded(
-        ok=[str(r.identifier) for r in ok], failed=[str(r.identifier) for r in failed]
-    )
+    return Seeded(ok=[str(r.identifier) for r in ok], failed=[str(r.identifier) for r in failed])
 
 
 @dataclass
@@ -159,7 +161,9 @@ class Watcher:
 
 @pytest.fixture
 async def context(browser: Any, live_server: LiveServer) -> AsyncIterator[Any]:
-    ctx = await browser.new_context(base_url=live_server.url, viewport={"width": 1360, "height": 900})
+    ctx = await browser.new_context(
+        base_url=live_server.url, viewport={"width": 1360, "height": 900}
+    )
     ctx.set_default_timeout(10_000)
     yield ctx
     await ctx.close()

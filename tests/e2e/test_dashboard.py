@@ -10,7 +10,7 @@ import pytest
 from playwright.async_api import expect
 
 from tests.conftest import PASSWORD, LiveServer
-from tests.e2e.conftest import FAILED_JOBS, Seeded, api_login
+from tests.e2e.conftest import FAILED_JOBS, Seeded
 
 pytestmark = pytest.mark.browser
 
@@ -48,9 +48,11 @@ async def test_lists_jobs_and_filters_through_the_url(logged_in, seeded: Seeded)
     await expect(page.get_by_label("Function contains")).to_have_value(seeded.func_ok)
 
     # A state tab is a link: the URL carries the filter, and the other filters stay.
-    await page.get_by_role("navigation", name="Job state").get_by_role(
-        "link", name=re.compile("^failed", re.I)
-    ).click()
+    await (
+        page.get_by_role("navigation", name="Job state")
+        .get_by_role("link", name=re.compile("^failed", re.I))
+        .click()
+    )
     await expect(page).to_have_url(re.compile(r"state=failed"))
     assert query_of(page.url)["func"] == [seeded.func_ok]
     await expect(page.get_by_text("No jobs match these filters")).to_be_visible()
@@ -104,7 +106,9 @@ async def test_pages_to_older_and_newer_jobs(logged_in, seeded: Seeded):
     await page.go_back()
     await expect(page.locator("table.jobs tbody tr")).to_have_count(10)
     await page.get_by_role("link", name="⇤ Newest").click()
-    await expect(page.locator("table.jobs tbody tr").first).to_have_attribute("data-job-id", first[0])
+    await expect(page.locator("table.jobs tbody tr").first).to_have_attribute(
+        "data-job-id", first[0]
+    )
 
 
 async def test_opens_a_failed_job_and_reads_its_traceback(logged_in, seeded: Seeded):
@@ -118,7 +122,7 @@ async def test_opens_a_failed_job_and_reads_its_traceback(logged_in, seeded: See
     await expect(page.get_by_role("heading", level=1)).to_have_text("e2e_fail")
     attempt = page.get_by_role("region", name="Attempt 1")
     await expect(attempt).to_contain_text("Traceback (most recent call last)")
-    await expect(attempt).to_contain_text('raise ValueError(message)')
+    await expect(attempt).to_contain_text("raise ValueError(message)")
     await expect(attempt.locator(".exception")).to_have_text(re.compile(r"ValueError: kaput \d"))
     await expect(page.get_by_role("region", name="Arguments")).to_contain_text('"message"')
     await expect(page.locator('dd a[href="/queues/live"]')).to_have_text("live")

@@ -14,7 +14,9 @@ from tests.e2e.conftest import FAILED_JOBS, MOUNT_PREFIX, Seeded, Server, Watche
 pytestmark = pytest.mark.browser
 
 
-async def test_dashboard_works_under_a_mount_prefix(browser: Any, mounted_server: Server, seeded: Seeded):
+async def test_dashboard_works_under_a_mount_prefix(
+    browser: Any, mounted_server: Server, seeded: Seeded
+):
     context = await browser.new_context(base_url=mounted_server.url)
     page = await context.new_page()
     watcher = Watcher()
@@ -42,7 +44,9 @@ async def test_dashboard_works_under_a_mount_prefix(browser: Any, mounted_server
 
         # Everything the page loaded came from under the prefix.
         same_origin = [u for u in requests if u.startswith(mounted_server.url)]
-        assert same_origin and all(u.startswith(mounted_server.url + MOUNT_PREFIX) for u in same_origin)
+        assert same_origin and all(
+            u.startswith(mounted_server.url + MOUNT_PREFIX) for u in same_origin
+        )
 
         await page.get_by_role("button", name="Log out").click()
         await expect(page).to_have_url(re.compile(f"{MOUNT_PREFIX}/login$"))

@@ -3,11 +3,15 @@
 //
 // The bootstrap names the base path, which is only known when the server starts (it rewrites
 // the placeholder in index.html). The external copy instead derives the base from its own URL,
-// `<base>/_app/immutable/boot.<hash>.js`, so it is a plain immutable, cacheable asset.
+// `<base>/_app/immutable/boot.<hash>.js`, so it is a plain immutable, cacheable asset. It is
+// async (it need not wait for the stylesheets) and first starts the page's API requests
+// (src/lib/early.ts), so they run while the app's code downloads.
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
+import { fileURLToPath } from 'node:url';
+import { build } from 'vite';
 import { BASE_PLACEHOLDER } from '../svelte.config.js';
 
 const out = new URL('../../chancy_web/static/', import.meta.url).pathname;
@@ -23,11 +27,28 @@ if (!body.includes('document.currentScript')) {
 	throw new Error('the bootstrap script changed shape: review scripts/postbuild.js');
 }
 
+const bundled = await build({
+	configFile: false,
+	logLevel: 'warn',
+	build: {
+		write: false,
+		target: 'es2020',
+		lib: {
+			entry: fileURLToPath(new URL('../src/lib/early.ts', import.meta.url)),
+			formats: ['iife'],
+			name: '__chancyEarly'
+		}
+	}
+});
+const early = (Array.isArray(bundled) ? bundled[0] : bundled).output[0].code;
+
 const quoted = `"${BASE_PLACEHOLDER}`;
 const boot =
-	'{\n' +
+	early.trim() +
+	'\n{\n' +
 	'const __chancy_base = new URL(document.currentScript.src).pathname' +
 	".replace(/\\/_app\\/immutable\\/[^/]*$/, '');\n" +
+	'try { __chancyEarly.startEarly(__chancy_base, new URL(location.href)); } catch {}\n' +
 	body.split(quoted).join('__chancy_base + "').trim() +
 	'\n}\n';
 if (boot.includes(BASE_PLACEHOLDER)) throw new Error('base placeholder left in the bootstrap');
@@ -35,7 +56,7 @@ if (boot.includes(BASE_PLACEHOLDER)) throw new Error('base placeholder left in t
 const hash = createHash('sha256').update(boot).digest('base64url').slice(0, 10);
 const bootName = `_app/immutable/boot.${hash}.js`;
 writeFileSync(join(out, bootName), boot);
-html = html.replace(tag, `<script src="${BASE_PLACEHOLDER}/${bootName}"></script>`);
+html = html.replace(tag, `<script async src="${BASE_PLACEHOLDER}/${bootName}"></script>`);
 if (/<script(?![^>]*\bsrc=)[^>]*>/.test(html) || /\son[a-z]+=/i.test(html)) {
 	throw new Error('index.html still has inline script');
 }
@@ -85,7 +106,8 @@ const { manifest } = await import(new URL('manifest.js', kitServer).href);
 const inIndex = new Set([...html.matchAll(/_app\/immutable\/[^"]+/g)].map((m) => m[0]));
 function nodeFiles(index) {
 	const source = readFileSync(new URL(`nodes/${index}.js`, kitServer), 'utf8');
-	const list = (name) => JSON.parse(new RegExp(`export const ${name} = (\\[.*?\\]);`).exec(source)?.[1] ?? '[]');
+	const list = (name) =>
+		JSON.parse(new RegExp(`export const ${name} = (\\[.*?\\]);`).exec(source)?.[1] ?? '[]');
 	return { js: list('imports'), css: list('stylesheets') };
 }
 const routes = manifest._.routes
@@ -93,7 +115,8 @@ const routes = manifest._.routes
 	.map((route) => {
 		const nodes = [...route.page.layouts, route.page.leaf].filter((n) => n !== undefined);
 		const files = nodes.map(nodeFiles);
-		const fresh = (key) => [...new Set(files.flatMap((f) => f[key]))].filter((f) => !inIndex.has(f));
+		const fresh = (key) =>
+			[...new Set(files.flatMap((f) => f[key]))].filter((f) => !inIndex.has(f));
 		return { id: route.id, pattern: route.pattern.source, js: fresh('js'), css: fresh('css') };
 	});
 writeFileSync(join(out, '_app', 'routes.json'), JSON.stringify(routes) + '\n');

@@ -22,7 +22,8 @@ export function duration(ms: number): string {
 	if (abs < HOUR) {
 		return `${sign}${Math.floor(abs / MINUTE)}m ${pad(Math.floor((abs % MINUTE) / SECOND))}s`;
 	}
-	if (abs < DAY) return `${sign}${Math.floor(abs / HOUR)}h ${pad(Math.floor((abs % HOUR) / MINUTE))}m`;
+	if (abs < DAY)
+		return `${sign}${Math.floor(abs / HOUR)}h ${pad(Math.floor((abs % HOUR) / MINUTE))}m`;
 	return `${sign}${Math.floor(abs / DAY)}d ${Math.floor((abs % DAY) / HOUR)}h`;
 }
 

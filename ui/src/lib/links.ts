@@ -11,6 +11,7 @@ export const jobsHref = (query: Partial<JobListQuery> = {}) =>
 
 /** A `next` target for after login: a path inside the app, never another origin. */
 export function safeNext(value: string | null): string {
-	if (!value || !value.startsWith('/') || value.startsWith('//') || value.includes('\\')) return '/';
+	if (!value || !value.startsWith('/') || value.startsWith('//') || value.includes('\\'))
+		return '/';
 	return value;
 }

@@ -6,6 +6,8 @@ export const basePath = (): string => resolve('/').replace(/\/$/, '');
 /** A URL's path and query without the base path, as used for `?next=`. */
 export function appPath(url: URL): string {
 	const base = basePath();
-	const path = url.pathname.startsWith(base) ? url.pathname.slice(base.length) || '/' : url.pathname;
+	const path = url.pathname.startsWith(base)
+		? url.pathname.slice(base.length) || '/'
+		: url.pathname;
 	return path + url.search;
 }

@@ -18,7 +18,9 @@ export class Poller {
 	constructor(
 		private readonly task: () => unknown,
 		private readonly interval: number,
-		private readonly doc: VisibilitySource | null = typeof document === 'undefined' ? null : document,
+		private readonly doc: VisibilitySource | null = typeof document === 'undefined'
+			? null
+			: document,
 		private readonly clock: () => number = Date.now
 	) {}
 

@@ -4,16 +4,6 @@
  */
 import { api, unwrap, setCsrfToken } from '$lib/api';
 import type { Role, SessionInfo } from '$lib/api/types';
-import { take, warm } from '$lib/prefetch';
-
-const fetchSession = () => api.GET('/api/v1/session').then(unwrap);
-const fetchConfiguration = () => api.GET('/api/v1/configuration').then(unwrap);
-
-/** Start asking who we are before the app has rendered anything. */
-export function warmSession(): void {
-	warm('session', fetchSession);
-	warm('configuration', fetchConfiguration);
-}
 
 type Status = 'unknown' | 'authenticated' | 'anonymous';
 
@@ -29,8 +19,8 @@ class Session {
 	async load(): Promise<boolean> {
 		try {
 			const [info, config] = await Promise.all([
-				take('session', fetchSession),
-				take('configuration', fetchConfiguration)
+				api.GET('/api/v1/session').then(unwrap),
+				api.GET('/api/v1/configuration').then(unwrap)
 			]);
 			this.set(info);
 			this.plugins = config.plugins;

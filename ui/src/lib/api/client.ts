@@ -77,7 +77,7 @@ export const middleware: Middleware = {
 	}
 };
 
-export function createApi(baseUrl: string, fetchImpl?: typeof fetch) {
+export function createApi(baseUrl: string, fetchImpl?: (request: Request) => Promise<Response>) {
 	const client = createClient<paths>({
 		baseUrl,
 		fetch: fetchImpl,

@@ -11,7 +11,9 @@ export function rowKeys(event: KeyboardEvent): void {
 	if (!links.length) return;
 	const current = links.findIndex((link) => link === document.activeElement);
 	if (event.key === 'x') {
-		const box = links[current]?.closest('tr')?.querySelector<HTMLInputElement>('input[type=checkbox]');
+		const box = links[current]
+			?.closest('tr')
+			?.querySelector<HTMLInputElement>('input[type=checkbox]');
 		if (box) {
 			event.preventDefault();
 			box.click();

@@ -18,7 +18,8 @@ export interface Frame {
 
 const FRAME = /^\s*File "(.+?)"(?:, line (\d+))?(?:, in (.+))?\s*$/;
 const LIBRARY = /([\\/](site|dist)-packages[\\/])|([\\/]lib[\\/]python\d[\d.]*[\\/])|(^<frozen )/;
-const EXCEPTION = /^[A-Za-z_][\w.]*(Error|Exception|Exit|Interrupt|Warning|Cancelled|Timeout\w*)?(:|$)/;
+const EXCEPTION =
+	/^[A-Za-z_][\w.]*(Error|Exception|Exit|Interrupt|Warning|Cancelled|Timeout\w*)?(:|$)/;
 
 export function isLibraryFile(file: string): boolean {
 	return LIBRARY.test(file);
@@ -60,7 +61,9 @@ export function parseTraceback(text: string): TracebackBlock[] {
 			continue;
 		}
 		const top = !line.startsWith(' ') && line.trim() !== '';
-		const isHeader = line.startsWith('Traceback (') || line.startsWith('During handling') ||
+		const isHeader =
+			line.startsWith('Traceback (') ||
+			line.startsWith('During handling') ||
 			line.startsWith('The above exception');
 		push(top && !isHeader && EXCEPTION.test(line) ? 'exception' : 'text', line);
 		i++;

@@ -1,23 +1,16 @@
 import { api, unwrap } from '$lib/api';
 import type { WorkerInfo } from '$lib/api/types';
 import { toMs } from '$lib/format';
-import { take, warm } from '$lib/prefetch';
 
-async function fetchWorkers(signal?: AbortSignal): Promise<WorkerInfo[]> {
+export async function listWorkers(signal?: AbortSignal): Promise<WorkerInfo[]> {
 	return unwrap(await api.GET('/api/v1/workers', { signal }));
 }
 
-async function fetchWorker(id: string, signal?: AbortSignal): Promise<WorkerInfo> {
+export async function getWorker(id: string, signal?: AbortSignal): Promise<WorkerInfo> {
 	return unwrap(
 		await api.GET('/api/v1/workers/{worker_id}', { params: { path: { worker_id: id } }, signal })
 	);
 }
-
-export const listWorkers = (signal?: AbortSignal) => take('workers', () => fetchWorkers(signal));
-export const warmWorkers = () => warm('workers', () => fetchWorkers());
-export const getWorker = (id: string, signal?: AbortSignal) =>
-	take(`worker ${id}`, () => fetchWorker(id, signal));
-export const warmWorker = (id: string) => warm(`worker ${id}`, () => fetchWorker(id));
 
 /**
  * How healthy a worker's heartbeat looks: `ok` when seen recently, `late` past half its

@@ -1,0 +1,123 @@
+"""Measure the dashboard's first load in Chromium: the JS a page needs and the time until the
+first job row is visible, each run in a fresh browser context (empty cache, logged in).
+
+    chancy-web demo --port 8000 &        # or any running chancy-web
+    python scripts/measure_ui.py --url http://127.0.0.1:8000 --password <printed password>
+
+The time is taken in the page: from navigation start (`performance.now()` origin) until a
+MutationObserver sees the first job row (`--row-selector`). JS sizes are what the page loaded:
+on the wire (the server's encoding) and gzipped (-9) for comparison.
+
+`--reference` measures chancy 0.26's own dashboard the same way (`chancy --app ... worker web`),
+for a side-by-side ratio: it logs in as that dashboard does (a token in localStorage) and
+waits for its job links.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import gzip
+import json
+import statistics
+from typing import Any
+
+from playwright.async_api import async_playwright
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+
+FIRST_ROW = """
+((selector) => {
+  const seen = () => {
+    if (window.__firstRow === undefined && document.querySelector(selector)) {
+      window.__firstRow = performance.now();
+    }
+  };
+  new MutationObserver(seen).observe(document, { childList: true, subtree: true });
+})(%s);
+"""
+ROW = "table.jobs tbody tr"
+REFERENCE_ROW = 'tbody tr td a[href*="/jobs/"]'
+
+
+async def one_run(browser: Any, args: argparse.Namespace, url: str) -> dict[str, Any]:
+    context = await browser.new_context()
+    login = await context.request.post(
+        f"{url}/api/v1/login", data={"username": args.username, "password": args.password}
+    )
+    if not login.ok:
+        raise SystemExit(f"login failed: {login.status} {await login.text()}")
+    page = await context.new_page()
+    if args.reference:
+        token = (await login.json())["token"]
+        key = json.dumps(f"auth.token:{url}")
+        await page.add_init_script(f"localStorage.setItem({key}, {json.dumps(token)})")
+    selector = args.row_selector or (REFERENCE_ROW if args.reference else ROW)
+    await page.add_init_script(FIRST_ROW % json.dumps(selector))
+    path = args.path
+    scripts: list[Any] = []
+    page.on(
+        "response", lambda r: scripts.append(r) if r.request.resource_type == "script" else None
+    )
+    await page.goto(f"{url}{path}", wait_until="commit")
+    await page.locator(selector).first.wait_for(timeout=30_000)
+    first_row = await page.evaluate("window.__firstRow")
+    await page.wait_for_load_state("networkidle")
+    wire = gzipped = raw = 0
+    names = []
+    for response in scripts:
+        body = await response.body()
+        sizes = await response.request.sizes()
+        wire += sizes["responseBodySize"]
+        raw += len(body)
+        gzipped += len(gzip.compress(body, 9))
+        names.append(response.url.rsplit("/", 1)[-1])
+    await context.close()
+    return {"first_row_ms": first_row, "files": names, "wire": wire, "gzip": gzipped, "raw": raw}
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--url", default="http://127.0.0.1:8000", help="where chancy-web runs")
+    parser.add_argument("--path", default="/jobs", help="the page to load (default /jobs)")
+    parser.add_argument("--username", default="admin")
+    parser.add_argument("--password", required=True)
+    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--chromium", default="/usr/bin/chromium")
+    parser.add_argument("--row-selector", help=f"CSS selector of a job row (default {ROW!r})")
+    parser.add_argument("--reference", action="store_true", help="measure chancy 0.26's dashboard")
+    args = parser.parse_args()
+    url = args.url.rstrip("/")
+
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(
+            executable_path=args.chromium, args=CHROMIUM_ARGS
+        )
+        # One unmeasured load warms the server (its caches, the OS page cache), not the browser.
+        await one_run(browser, args, url)
+        runs = [await one_run(browser, args, url) for _ in range(args.runs)]
+        await browser.close()
+
+    times = [r["first_row_ms"] for r in runs]
+    last = runs[-1]
+    print(f"page: {url}{args.path}  ({len(runs)} cold loads, fresh context each)")
+    print(f"JS files loaded: {len(last['files'])}")
+    print(
+        f"JS size: {last['raw'] / 1024:.1f} KB raw, {last['gzip'] / 1024:.1f} KB gzipped, "
+        f"{last['wire'] / 1024:.1f} KB on the wire"
+    )
+    print(
+        f"first job row visible: median {statistics.median(times):.0f} ms, "
+        f"min {min(times):.0f} ms, max {max(times):.0f} ms"
+    )
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

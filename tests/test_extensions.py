@@ -1,0 +1,218 @@
+"""The extension point: chancy's own plugins map to our controllers, others add their routes."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+import msgspec
+import pytest
+from chancy import Chancy
+from chancy.plugin import Plugin
+from chancy.plugins.cron import Cron
+from chancy.plugins.metrics import Metrics
+from chancy.plugins.workflow import WorkflowPlugin
+from litestar import Litestar, get
+from litestar.exceptions import ImproperlyConfiguredException
+from litestar.testing import AsyncTestClient
+from starlette.responses import JSONResponse
+
+from chancy_web import ApiPlugin, create_app
+from chancy_web.crons.controller import CronController
+from chancy_web.extensions import ExtensionError, load_api_routes
+from chancy_web.metrics.controller import MetricController
+from chancy_web.workflows.controller import WorkflowController
+from tests.conftest import auth_backend, login
+
+
+def plugin_app(chancy: Chancy, **kwargs: Any) -> Litestar:
+    """chancy-web for `chancy`, with the routes of its plugins.
+
+    Until `create_app` loads them itself, they go in through `extra_route_handlers`; once it
+    does, passing them again is a duplicate route, and the app it builds is the one we want.
+    """
+    kwargs.setdefault("authentication_backend", auth_backend())
+    try:
+        return create_app(chancy, extra_route_handlers=load_api_routes(None, chancy), **kwargs)
+    except ImproperlyConfiguredException:
+        return create_app(chancy, **kwargs)
+
+
+@asynccontextmanager
+async def plugin_client(
+    dsn: str, *plugins: Plugin, settings: Any
+) -> AsyncIterator[AsyncTestClient]:  # type: ignore[type-arg]
+    """A client of the app for a Chancy with exactly these plugins.
+
+    The app gets a Chancy of its own, which it opens in its lifespan: the test client runs
+    the app in another thread and event loop, where a pool opened by the test cannot grow.
+    """
+    app = Chancy(dsn, plugins=list(plugins), no_default_plugins=True)
+    async with AsyncTestClient(plugin_app(app, settings=settings)) as client:
+        yield client
+
+
+# A third-party plugin: a Chancy plugin naming its API plugin, which returns one typed
+# reference-style route, one Starlette-style route and one Litestar handler.
+
+
+class Invoice(msgspec.Struct, kw_only=True):
+    number: str
+    total_cents: int
+    queue_count: int
+
+
+class BillingApi(ApiPlugin):
+    def name(self) -> str:
+        return "billing"
+
+    def routes(self) -> list[Any]:
+        return [
+            {
+                "path": "/api/v1/billing/invoices/{number}",
+                "endpoint": self.get_invoice,
+                "methods": ["GET"],
+                "name": "get_invoice",
+                "is_websocket": False,
+            },
+            {
+                "path": "/api/v1/billing/legacy",
+                "endpoint": self.legacy,
+                "methods": ["GET", "POST"],
+                "name": "legacy",
+            },
+            get_billing_status,
+        ]
+
+    @staticmethod
+    async def get_invoice(request: Any, *, chancy: Chancy, worker: Any) -> Invoice:
+        """One invoice."""
+        queues = await chancy.get_all_queues()
+        return Invoice(
+            number=request.path_params["number"], total_cents=4200, queue_count=len(queues)
+        )
+
+    @staticmethod
+    async def legacy(request: Any, *, chancy: Chancy, worker: Any) -> JSONResponse:
+        return JSONResponse({"method": request.method, "worker": worker}, status_code=202)
+
+
+@get("/billing/status", operation_id="getBillingStatus", tags=["billing"])
+async def get_billing_status() -> dict[str, str]:
+    return {"status": "ok"}
+
+
+class Billing(Plugin):
+    @staticmethod
+    def get_identifier() -> str:
+        return "example.billing"
+
+    def api_plugin(self) -> str | None:
+        return "tests.test_extensions.BillingApi"
+
+
+class NamesAMissingModule(Plugin):
+    @staticmethod
+    def get_identifier() -> str:
+        return "example.broken"
+
+    def api_plugin(self) -> str | None:
+        return "tests.no_such_module.Api"
+
+
+class NamesAStarlettePlugin(Plugin):
+    @staticmethod
+    def get_identifier() -> str:
+        return "example.starlette"
+
+    def api_plugin(self) -> str | None:
+        return "chancy.plugins.api.core.CoreApiPlugin"
+
+
+def test_chancy_plugins_map_to_our_controllers_in_registration_order():
+    app = Chancy("postgresql:///unused", plugins=[WorkflowPlugin(), Cron(), Metrics()])
+    assert load_api_routes(None, app) == [WorkflowController, CronController, MetricController]
+
+
+def test_default_plugins_give_workflows_and_metrics_but_not_crons():
+    routes = load_api_routes(None, Chancy("postgresql:///unused"))
+    assert set(routes) == {WorkflowController, MetricController}
+
+
+def test_a_plugin_naming_a_missing_module_fails_at_start_up():
+    app = Chancy("postgresql:///unused", plugins=[NamesAMissingModule()], no_default_plugins=True)
+    with pytest.raises(ExtensionError, match="NamesAMissingModule.api_plugin.*cannot be imported"):
+        load_api_routes(None, app)
+
+
+def test_a_plugin_naming_something_else_than_an_api_plugin_is_skipped():
+    app = Chancy("postgresql:///unused", plugins=[NamesAStarlettePlugin()], no_default_plugins=True)
+    assert load_api_routes(None, app) == []
+
+
+def test_routes_outside_the_api_are_refused():
+    class Outside(BillingApi):
+        def routes(self) -> list[Any]:
+            return [{"path": "/billing", "endpoint": self.get_invoice, "methods": ["GET"]}]
+
+    with pytest.raises(ExtensionError, match="must start with /api/v1/"):
+        from chancy_web.extensions import _handlers
+
+        _handlers(Outside(None), Outside(None).routes()[0])  # type: ignore[arg-type]
+
+
+def test_custom_routes_are_in_the_openapi_schema_with_their_types():
+    app = Chancy("postgresql:///unused", plugins=[Billing()], no_default_plugins=True)
+    schema = plugin_app(app).openapi_schema.to_schema()
+    invoice = schema["paths"]["/api/v1/billing/invoices/{number}"]["get"]
+    assert invoice["operationId"] == "billingGetInvoice"
+    assert invoice["tags"] == ["billing"]
+    assert invoice["description"] == "One invoice."
+    assert invoice["responses"]["200"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/Invoice"
+    }
+    assert set(schema["components"]["schemas"]["Invoice"]["properties"]) == {
+        "number",
+        "total_cents",
+        "queue_count",
+    }
+    legacy = schema["paths"]["/api/v1/billing/legacy"]
+    assert (legacy["get"]["operationId"], legacy["post"]["operationId"]) == (
+        "billingLegacyGet",
+        "billingLegacyPost",
+    )
+    assert schema["paths"]["/api/v1/billing/status"]["get"]["operationId"] == "getBillingStatus"
+
+
+async def test_custom_routes_answer_behind_authentication(dsn, chancy, settings):
+    async with plugin_client(dsn, Billing(), settings=settings) as client:
+        assert (await client.get("/api/v1/billing/invoices/A-1")).status_code == 401
+        viewer = await login(client, "viewer")
+        response = await client.get("/api/v1/billing/invoices/A-1", headers=viewer)
+        assert response.status_code == 200, response.text
+        assert response.json()["number"] == "A-1"
+        assert response.json()["total_cents"] == 4200
+        assert response.json()["queue_count"] >= 1
+
+        # A Starlette response from a reference endpoint; worker is None when standalone.
+        legacy = await client.get("/api/v1/billing/legacy", headers=viewer)
+        assert (legacy.status_code, legacy.json()) == (202, {"method": "GET", "worker": None})
+        # Unsafe methods of reference routes need the operator role.
+        assert (await client.post("/api/v1/billing/legacy", headers=viewer)).status_code == 403
+        operator = await login(client, "operator")
+        posted = await client.post("/api/v1/billing/legacy", headers=operator)
+        assert (posted.status_code, posted.json()["method"]) == (202, "POST")
+
+        status = await client.get("/api/v1/billing/status", headers=viewer)
+        assert status.json() == {"status": "ok"}
+
+
+def test_loaded_plugins_are_listed_on_the_api_plugin():
+    from chancy_web import Api
+
+    api = Api(authentication_backend=auth_backend())
+    app = Chancy("postgresql:///unused", plugins=[Billing()], no_default_plugins=True)
+    load_api_routes(api, app)
+    load_api_routes(api, app)
+    assert api.plugins == [BillingApi]
