@@ -28,13 +28,21 @@ from chancy_web.auth.controller import AuthController
 from chancy_web.auth.guards import CSRF_HEADER, require_role
 from chancy_web.context import WebContext
 from chancy_web.errors import exception_handlers
+from chancy_web.extensions import load_api_routes
+from chancy_web.events import EventController, events_lifespan, stream_events_ws
 from chancy_web.jobs.controller import JobController
 from chancy_web.migrations.indexes import build_concurrently
+from chancy_web.plugin import Api
 from chancy_web.prometheus.controller import get_prometheus_metrics
 from chancy_web.queues.controller import QueueController
 from chancy_web.settings import Settings
 from chancy_web.spa import STATIC_DIR, spa_handlers
 from chancy_web.system.controller import SystemController, get_health, get_readiness
+from chancy_web.validation import (
+    mark_optional_bodies,
+    publish_allowed_executors,
+    strict_json_body,
+)
 from chancy_web.workers.controller import WorkerController
 
 if TYPE_CHECKING:
@@ -86,6 +94,9 @@ def create_app(
             if opened_here:
                 await chancy.pool.close()
 
+    # Routes of the app's Chancy plugins (crons, workflows, metrics, third-party ApiPlugins).
+    api_plugin = chancy.plugins.get(Api.get_identifier())
+    plugin_routes = load_api_routes(api_plugin if isinstance(api_plugin, Api) else None, chancy)
     protected = Router(
         "/",
         guards=[require_role],
@@ -96,12 +107,15 @@ def create_app(
             WorkerController,
             SystemController,
             AuditController,
+            EventController,
+            *plugin_routes,
             *extra_route_handlers,
         ],
     )
-    api = Router(API_PREFIX, route_handlers=[AuthController, protected])
+    # The WebSocket authenticates itself, to refuse with 1008 (a guard would close with 4500).
+    api = Router(API_PREFIX, route_handlers=[AuthController, stream_events_ws, protected])
 
-    return Litestar(
+    app = Litestar(
         route_handlers=[
             get_health,
             get_readiness,
@@ -113,7 +127,7 @@ def create_app(
             "ctx": Provide(lambda: ctx, use_cache=True, sync_to_thread=False),
         },
         state=State({"chancy_web": ctx}),
-        lifespan=[lifespan],
+        lifespan=[lifespan, events_lifespan],
         exception_handlers=exception_handlers,
         after_exception=[record_exception],
         # Log our errors without taking over the logging of a host app.
@@ -140,5 +154,9 @@ def create_app(
             ),
         ),
         request_max_body_size=ctx.settings.max_body_bytes,
+        before_request=strict_json_body,
         debug=debug,
     )
+    mark_optional_bodies(app)
+    publish_allowed_executors(app, ctx.settings.allowed_executors)
+    return app

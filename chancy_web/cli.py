@@ -170,7 +170,8 @@ def serve_command(args: argparse.Namespace) -> int:
     # that was asked for ends the process with status 0, as `chancy-web demo` does.
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, _exit_cleanly)
-    uvicorn.run(app, host=host, port=port)
+    # A bounded graceful shutdown: open event streams would otherwise hold up Ctrl-C.
+    uvicorn.run(app, host=host, port=port, timeout_graceful_shutdown=5)
     return 0
 
 

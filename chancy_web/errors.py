@@ -29,6 +29,15 @@ def _unavailable(request: Request[Any, Any, Any], exc: Exception) -> Response[di
     )
 
 
+def _invalid_value(request: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, object]]:
+    # Input the schema allows but Postgres cannot store: a NUL character, a lone surrogate, a
+    # number out of the column's range. The request changed nothing (its transaction rolled back).
+    reason = getattr(getattr(exc, "diag", None), "message_primary", None) or str(exc)
+    return Response(
+        {"status_code": 400, "detail": f"A value cannot be stored: {reason}"}, status_code=400
+    )
+
+
 def _internal_error(request: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, object]]:
     # Litestar logs unhandled exceptions only in debug mode; a 500 must never pass silently.
     log.error("Unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
@@ -38,5 +47,7 @@ def _internal_error(request: Request[Any, Any, Any], exc: Exception) -> Response
 exception_handlers: ExceptionHandlersMap = {
     psycopg.OperationalError: _unavailable,
     PoolTimeout: _unavailable,
+    psycopg.errors.DataError: _invalid_value,
+    UnicodeEncodeError: _invalid_value,
     500: _internal_error,
 }

@@ -149,12 +149,10 @@ def _from_route_t(extension: ApiPlugin, spec: Mapping[str, Any]) -> list[Control
     tags = [extension.name()]
     doc = inspect.getdoc(endpoint)
     if spec.get("is_websocket"):
-        return [
-            websocket(path, operation_id=_camel(extension.name(), name), tags=tags)(
-                _websocket_endpoint(endpoint)
-            )
-        ]
-    methods = [m.upper() for m in spec.get("methods") or ["GET"]]
+        # Not in the OpenAPI document (it has no websockets); the guard still applies.
+        return [websocket(path)(_websocket_endpoint(endpoint))]
+    # Litestar refuses a HEAD handler with a body; Starlette added HEAD to GET routes itself.
+    methods = [m.upper() for m in spec.get("methods") or ["GET"] if m.upper() != "HEAD"]
     handlers: list[ControllerRouterHandler] = []
     for method in methods:
         # One handler per method, so that each gets its own operation id.

@@ -19,6 +19,7 @@ from chancy_web.audit.queries import delete_older_than
 from chancy_web.auth.backends import AuthBackend
 from chancy_web.auth.ratelimit import delete_old_failures
 from chancy_web.auth.sessions import delete_expired
+from chancy_web.events import listener_for
 from chancy_web.settings import Settings
 
 if TYPE_CHECKING:
@@ -168,6 +169,7 @@ class Api(Plugin):
             # Cancelled by the worker's shutdown: let uvicorn finish its requests and the app's
             # lifespan. Chancy's TaskManager cancels its tasks again and again until they end,
             # so keep waiting (bounded by uvicorn's graceful-shutdown timeout).
+            listener_for(app).close_streams()  # open streams would hold up the shutdown
             server.should_exit = True
             while not serving.done():
                 with contextlib.suppress(asyncio.CancelledError):
@@ -176,6 +178,7 @@ class Api(Plugin):
 
     async def on_worker_stopped(self, *, worker: Worker) -> None:
         if self._server is not None:
+            listener_for(self._server.config.app).close_streams()  # type: ignore[arg-type]
             self._server.should_exit = True
 
     def _close_socket(self) -> None:

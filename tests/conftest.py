@@ -22,6 +22,8 @@ from typing import Any
 import psycopg
 import pytest
 from chancy import Chancy, Job, Queue, Reference, Worker
+from chancy.plugins.cron import Cron
+from litestar import Litestar
 from litestar.testing import AsyncTestClient
 from psycopg import sql
 
@@ -81,6 +83,10 @@ def dsn(server_dsn: str) -> Iterator[str]:
 
 
 def make_chancy(dsn: str, *plugins: Any) -> Chancy:
+    """A Chancy with Chancy's default plugins plus Cron, so that every built-in route of
+    chancy-web (crons, workflows, metrics) is served, as in the published schema."""
+    if not any(isinstance(p, Cron) for p in plugins):
+        plugins = (*plugins, Cron())
     return Chancy(dsn, plugins=list(plugins), max_connection_pool_size=20)
 
 
@@ -181,13 +187,27 @@ async def make_job(
 
 @pytest.fixture(scope="session")
 def settings() -> Settings:
+    """Settings for test apps: login limits lifted (tests log in a lot)."""
     return Settings(login_failures_per_user=1000, login_failures_per_client=1000)
 
 
+def web_app(dsn: str, backend: Any = None, **settings: Any) -> Litestar:
+    """chancy-web on a Chancy of its own. Litestar's test client runs the app on another event
+    loop (in a thread), so the app must not share the tests' pool: its lifespan opens its own.
+    Login limits are lifted unless a test sets them."""
+    return create_app(
+        make_chancy(dsn),
+        authentication_backend=backend or auth_backend(),
+        settings=Settings(
+            **{"login_failures_per_user": 1000, "login_failures_per_client": 1000, **settings}
+        ),
+    )
+
+
 @pytest.fixture(scope="session")
-async def client(chancy: Chancy, settings: Settings) -> AsyncIterator[AsyncTestClient]:  # type: ignore[type-arg]
-    app = create_app(chancy, authentication_backend=auth_backend(), settings=settings, debug=True)
-    async with AsyncTestClient(app) as test_client:
+async def client(dsn: str, chancy: Chancy) -> AsyncIterator[AsyncTestClient]:  # type: ignore[type-arg]
+    # `chancy` first: it migrates the database and declares the test queues.
+    async with AsyncTestClient(web_app(dsn)) as test_client:
         yield test_client
 
 

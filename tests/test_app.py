@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from litestar import Litestar, asgi
@@ -12,7 +13,7 @@ from starlette.routing import Mount
 
 from chancy_web import create_app
 from chancy_web.openapi import openapi_document, openapi_json
-from tests.conftest import PASSWORD, auth_backend, make_job
+from tests.conftest import PASSWORD, auth_backend, make_chancy, make_job
 
 COMMITTED_SCHEMA = Path(__file__).parent.parent / "ui" / "src" / "lib" / "api" / "openapi.json"
 
@@ -46,7 +47,7 @@ async def test_live_schema_is_openapi_3_1_and_matches_the_committed_one(client):
 
 
 async def test_unknown_api_paths_are_json_404(client, admin):
-    for path in ("/api/v1/nope", "/api/v1/workflows", "/api/other"):
+    for path in ("/api/v1/nope", "/api/v1/triggers", "/api/other"):
         response = await client.get(path, headers=admin)
         assert response.status_code == 404, path
         assert response.headers["content-type"].startswith("application/json")
@@ -80,15 +81,70 @@ async def _use_mounted(client: AsyncTestClient, prefix: str, chancy) -> None:  #
     assert (await client.get(f"{prefix}/health")).json() == {"status": "healthy"}
 
 
-async def test_mounts_under_a_prefix_in_a_litestar_app(chancy):
-    inner = create_app(chancy, authentication_backend=auth_backend())
-    host = Litestar(route_handlers=[asgi("/ops/queue", is_mount=True, copy_scope=True)(inner)])
+def _hosted_chancy(dsn):
+    """A Chancy for the mounted app, and a host lifespan that opens it: mounted apps get no
+    lifespan events, so the host opens the pool (as the README says)."""
+    own = make_chancy(dsn)
+
+    @asynccontextmanager
+    async def lifespan(_):
+        async with own:
+            yield
+
+    return own, lifespan
+
+
+async def test_mounts_under_a_prefix_in_a_litestar_app(dsn, chancy):
+    own, lifespan = _hosted_chancy(dsn)
+    inner = create_app(own, authentication_backend=auth_backend())
+    host = Litestar(
+        route_handlers=[asgi("/ops/queue", is_mount=True, copy_scope=True)(inner)],
+        lifespan=[lifespan],
+    )
     async with AsyncTestClient(host) as client:
         await _use_mounted(client, "/ops/queue", chancy)
 
 
-async def test_mounts_under_a_prefix_in_a_starlette_app(chancy):
-    inner = create_app(chancy, authentication_backend=auth_backend())
-    host = Starlette(routes=[Mount("/jobs-ui", app=inner)])
+async def test_mounts_under_a_prefix_in_a_starlette_app(dsn, chancy):
+    own, lifespan = _hosted_chancy(dsn)
+    inner = create_app(own, authentication_backend=auth_backend())
+    host = Starlette(routes=[Mount("/jobs-ui", app=inner)], lifespan=lifespan)
     async with AsyncTestClient(host) as client:  # type: ignore[arg-type]
         await _use_mounted(client, "/jobs-ui", chancy)
+
+
+async def test_json_bodies_are_checked_strictly(client, admin):
+    # Litestar alone would coerce these (0 -> false, "3" -> 3); JSON types must match.
+    for body in (
+        {"name": "strict-q", "eager_polling": 0},
+        {"name": "strict-q", "concurrency": "3"},
+    ):
+        response = await client.post("/api/v1/queues", json=body, headers=admin)
+        assert response.status_code == 400, body
+        assert response.json()["detail"].startswith("Invalid request body")
+    assert (await client.get("/api/v1/queues/strict-q", headers=admin)).status_code == 404
+
+
+async def test_values_postgres_cannot_store_are_400_and_change_nothing(client, admin):
+    # Raw JSON text: the escapes are what a client may send, valid JSON all of them.
+    for body in (
+        r'{"name": "nul\u0000queue"}',
+        r'{"name": "surrogate-q", "tags": ["\udbb7"]}',
+        r'{"name": "range-q", "executor_options": {"": "\u0000"}}',
+        r'{"name": "range-q", "rate_limit_window": 2147483648}',
+    ):
+        response = await client.post(
+            "/api/v1/queues", content=body, headers={**admin, "content-type": "application/json"}
+        )
+        assert response.status_code == 400, body
+    for name in ("nul\u0000queue", "surrogate-q", "range-q"):
+        assert name not in [
+            q["name"] for q in (await client.get("/api/v1/queues", headers=admin)).json()
+        ]
+
+
+def test_optional_bodies_are_not_required_in_the_schema():
+    pause = openapi_document()["paths"]["/api/v1/queues/{name}/pause"]["post"]
+    assert pause["requestBody"]["required"] is False
+    create = openapi_document()["paths"]["/api/v1/queues"]["post"]
+    assert create["requestBody"]["required"] is True

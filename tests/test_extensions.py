@@ -79,8 +79,14 @@ class BillingApi(ApiPlugin):
             {
                 "path": "/api/v1/billing/legacy",
                 "endpoint": self.legacy,
-                "methods": ["GET", "POST"],
+                "methods": ["GET", "HEAD", "POST"],
                 "name": "legacy",
+            },
+            {
+                "path": "/api/v1/billing/live",
+                "endpoint": self.live,
+                "name": "live",
+                "is_websocket": True,
             },
             get_billing_status,
         ]
@@ -96,6 +102,12 @@ class BillingApi(ApiPlugin):
     @staticmethod
     async def legacy(request: Any, *, chancy: Chancy, worker: Any) -> JSONResponse:
         return JSONResponse({"method": request.method, "worker": worker}, status_code=202)
+
+    @staticmethod
+    async def live(websocket: Any, *, chancy: Chancy, worker: Any) -> None:
+        await websocket.accept()
+        await websocket.send_json({"prefix": chancy.prefix})
+        await websocket.close()
 
 
 @get("/billing/status", operation_id="getBillingStatus", tags=["billing"])
@@ -151,15 +163,20 @@ def test_a_plugin_naming_something_else_than_an_api_plugin_is_skipped():
     assert load_api_routes(None, app) == []
 
 
+class OutsideApi(BillingApi):
+    def routes(self) -> list[Any]:
+        return [{"path": "/billing", "endpoint": self.get_invoice, "methods": ["GET"]}]
+
+
+class Outside(Billing):
+    def api_plugin(self) -> str | None:
+        return "tests.test_extensions.OutsideApi"
+
+
 def test_routes_outside_the_api_are_refused():
-    class Outside(BillingApi):
-        def routes(self) -> list[Any]:
-            return [{"path": "/billing", "endpoint": self.get_invoice, "methods": ["GET"]}]
-
+    app = Chancy("postgresql:///unused", plugins=[Outside()], no_default_plugins=True)
     with pytest.raises(ExtensionError, match="must start with /api/v1/"):
-        from chancy_web.extensions import _handlers
-
-        _handlers(Outside(None), Outside(None).routes()[0])  # type: ignore[arg-type]
+        load_api_routes(None, app)
 
 
 def test_custom_routes_are_in_the_openapi_schema_with_their_types():
@@ -206,6 +223,9 @@ async def test_custom_routes_answer_behind_authentication(dsn, chancy, settings)
 
         status = await client.get("/api/v1/billing/status", headers=viewer)
         assert status.json() == {"status": "ok"}
+
+        with await client.websocket_connect("/api/v1/billing/live", headers=viewer) as socket:
+            assert socket.receive_json() == {"prefix": "chancy_"}
 
 
 def test_loaded_plugins_are_listed_on_the_api_plugin():

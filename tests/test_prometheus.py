@@ -6,16 +6,14 @@ import uuid
 
 from litestar.testing import AsyncTestClient
 
-from chancy_web import Settings, create_app
-from tests.conftest import auth_backend, login, make_job
+from tests.conftest import login, make_job, web_app
 
 
-async def test_metrics_report_queue_depth_oldest_due_and_workers(chancy, worker):
+async def test_metrics_report_queue_depth_oldest_due_and_workers(dsn, chancy, worker):
     queue = f"prom-{uuid.uuid4().hex[:6]}"
     for _ in range(2):
         await make_job(chancy, queue=queue)
-    settings = Settings(metrics_token="scrape-secret", counts_cache_s=0)
-    app = create_app(chancy, authentication_backend=auth_backend(), settings=settings)
+    app = web_app(dsn, metrics_token="scrape-secret", counts_cache_s=0)
     async with AsyncTestClient(app) as client:
         response = await client.get("/metrics", headers={"Authorization": "Bearer scrape-secret"})
     assert response.status_code == 200
@@ -28,9 +26,8 @@ async def test_metrics_report_queue_depth_oldest_due_and_workers(chancy, worker)
     assert "# TYPE chancy_jobs gauge" in text
 
 
-async def test_metrics_need_the_token_or_a_session_unless_public(chancy):
-    settings = Settings(metrics_token="scrape-secret")
-    app = create_app(chancy, authentication_backend=auth_backend(), settings=settings)
+async def test_metrics_need_the_token_or_a_session_unless_public(dsn, chancy):
+    app = web_app(dsn, metrics_token="scrape-secret")
     async with AsyncTestClient(app) as client:
         assert (await client.get("/metrics")).status_code == 401
         wrong = await client.get("/metrics", headers={"Authorization": "Bearer nope"})
@@ -38,8 +35,6 @@ async def test_metrics_need_the_token_or_a_session_unless_public(chancy):
         assert (
             await client.get("/metrics", headers=await login(client, "viewer"))
         ).status_code == 200
-    public = create_app(
-        chancy, authentication_backend=auth_backend(), settings=Settings(metrics_public=True)
-    )
+    public = web_app(dsn, metrics_public=True)
     async with AsyncTestClient(public) as client:
         assert (await client.get("/metrics")).status_code == 200

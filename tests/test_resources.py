@@ -8,8 +8,8 @@ from importlib.metadata import version
 from chancy import Chancy, Queue
 from litestar.testing import AsyncTestClient
 
-from chancy_web import Settings, create_app
-from tests.conftest import TEST_QUEUE, auth_backend, login, make_chancy
+from chancy_web import Api, Settings, create_app
+from tests.conftest import TEST_QUEUE, auth_backend, login, make_chancy, web_app
 
 
 async def test_lists_queues_by_name_with_reference_fields(client, admin, chancy):
@@ -76,14 +76,27 @@ async def test_system_reports_versions_and_prefix(client, admin):
     assert body["database"]["version"].startswith("PostgreSQL")
 
 
-async def test_configuration_and_plugins_list_the_chancy_plugins(client, admin, chancy):
-    configuration = (await client.get("/api/v1/configuration", headers=admin)).json()
-    assert configuration["plugins"] == [type(p).__name__ for p in chancy.plugins.values()]
-    plugins = (await client.get("/api/v1/plugins", headers=admin)).json()
-    api = next(p for p in plugins if p["identifier"] == "chancy.api")
-    assert api["migrate_key"] == "web"
+async def test_configuration_and_plugins_list_the_chancy_plugins(dsn, chancy):
+    own = make_chancy(dsn, Api(authentication_backend=auth_backend()))
+    app = create_app(own, authentication_backend=auth_backend())
+    async with AsyncTestClient(app) as client:
+        headers = await login(client)
+        configuration = (await client.get("/api/v1/configuration", headers=headers)).json()
+        plugins = (await client.get("/api/v1/plugins", headers=headers)).json()
+    # Registration order: the app's own plugins, then Chancy's defaults.
+    assert configuration["plugins"] == [
+        "Api",
+        "Cron",
+        "Leadership",
+        "Pruner",
+        "Recovery",
+        "Metrics",
+        "WorkflowPlugin",
+    ]
+    assert [p["identifier"] for p in plugins] == list(own.plugins)
+    api = plugins[0]
+    assert api["identifier"] == "chancy.api" and api["migrate_key"] == "web"
     assert api["tables"] == ["web_sessions", "web_login_failures", "web_audit"]
-    assert {p["identifier"] for p in plugins} == set(chancy.plugins)
 
 
 async def test_readiness_checks_database_and_migrations(client, dsn):
@@ -94,7 +107,7 @@ async def test_readiness_checks_database_and_migrations(client, dsn):
     unmigrated.prefix = "unmigrated_"
     app = create_app(
         unmigrated, authentication_backend=auth_backend(), settings=Settings(migrate_on_start=False)
-    )
+    )  # its own, unopened Chancy: the app's lifespan opens it on the app's loop
     async with AsyncTestClient(app) as other:
         response = await other.get("/health/ready")
         assert response.status_code == 503
@@ -117,10 +130,8 @@ async def test_an_unreachable_database_is_503_not_500():
         assert login.json()["detail"] in ("The database is unavailable", "The database timed out")
 
 
-async def test_a_blocked_query_times_out_as_503_instead_of_hanging(chancy):
-    settings = Settings(statement_timeout_ms=300, migrate_on_start=False)
-    app = create_app(chancy, authentication_backend=auth_backend(), settings=settings)
-    async with AsyncTestClient(app) as client:
+async def test_a_blocked_query_times_out_as_503_instead_of_hanging(dsn, chancy):
+    async with AsyncTestClient(web_app(dsn, statement_timeout_ms=300)) as client:
         headers = await login(client)
         async with chancy.pool.connection() as blocker:
             # Another session holds the queues table: any read of it has to wait.

@@ -45,6 +45,15 @@ REQUIRED = {
     "createQueue": (ADMIN, "queue.create"),
     "deleteQueue": (ADMIN, "queue.delete"),
     "listAuditEntries": (ADMIN, None),
+    "streamEvents": (VIEWER, None),
+    "listCrons": (VIEWER, None),
+    "getCron": (VIEWER, None),
+    "runCron": (OPERATOR, "cron.run"),
+    "deleteCron": (ADMIN, "cron.delete"),
+    "listWorkflows": (VIEWER, None),
+    "getWorkflow": (VIEWER, None),
+    "listMetrics": (VIEWER, None),
+    "getMetrics": (VIEWER, None),
 }
 
 #: Harmless bodies: they name things that do not exist, so allowed calls change nothing
@@ -63,6 +72,9 @@ def _path(template: str) -> str:
         template.replace("{job_id}", str(uuid.uuid4()))
         .replace("{name}", "matrix-missing-queue")
         .replace("{worker_id}", "matrix-missing-worker")
+        .replace("{unique_key}", "matrix-missing-cron")
+        .replace("{workflow_id}", str(uuid.uuid4()))
+        .replace("{prefix}", "global")
     )
 
 
@@ -97,7 +109,11 @@ async def test_role_matrix_is_enforced_by_the_server_and_audited(client, chancy,
             continue  # public by design; logging out here would end the session under test
         body = BODIES.get(operation_id)
         body = body() if callable(body) else body
-        response = await client.request(method, _path(template), json=body, headers=headers)
+        # A valid stream never ends; a bad topic is refused after the guard has let it in.
+        params = {"topics": "?"} if operation_id == "streamEvents" else None
+        response = await client.request(
+            method, _path(template), json=body, headers=headers, params=params
+        )
         status = response.status_code
         label = f"{role} {method} {template}"
         assert status < 500, label

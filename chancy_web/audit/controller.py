@@ -1,9 +1,10 @@
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Annotated
 
-from litestar import Controller, get
+from litestar import Controller, Request, get
 from litestar.exceptions import ValidationException
 from litestar.params import QueryParameter
 
@@ -12,6 +13,8 @@ from chancy_web.audit.schemas import AuditPage, Outcome
 from chancy_web.auth.roles import Role
 from chancy_web.context import Ctx
 from chancy_web.db import connect
+
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
 
 
 class AuditController(Controller):
@@ -28,16 +31,23 @@ class AuditController(Controller):
     async def list_audit_entries(
         self,
         ctx: Ctx,
+        request: Request,  # type: ignore[type-arg]
         username: Annotated[str | None, QueryParameter()] = None,
         action: Annotated[str | None, QueryParameter(description="e.g. job.retry")] = None,
         outcome: Annotated[Outcome | None, QueryParameter()] = None,
         target: Annotated[str | None, QueryParameter(description="a job id, a queue")] = None,
-        since: Annotated[datetime | None, QueryParameter()] = None,
+        since: Annotated[datetime | None, QueryParameter(description="ISO 8601 time")] = None,
         limit: Annotated[int, QueryParameter(ge=1)] = 100,
-        cursor: Annotated[str | None, QueryParameter(description="next_cursor of a page")] = None,
+        cursor: Annotated[
+            str | None, QueryParameter(description="next_cursor of a page", pattern=r"^[0-9]*$")
+        ] = None,
     ) -> AuditPage:
+        cursor = cursor or None  # `?cursor=` means the first page
         if cursor is not None and not cursor.isdigit():
             raise ValidationException("cursor is not a cursor returned by this API")
+        # Litestar would also read `since=0.5` as a Unix time; only ISO 8601 is meant.
+        if since is not None and not ISO_DATE.match(request.query_params.get("since", "")):
+            raise ValidationException("since must be an ISO 8601 time")
         page_size = min(limit, ctx.settings.max_page_size)
         f = queries.AuditFilter(
             limit=page_size,

@@ -2,8 +2,10 @@
 
 A schedule's jobs are found by its unique_key: the Cron plugin pushes the stored job as is, and
 a schedule's job must have a unique_key (`Cron.schedule` refuses one without). They are read
-for every schedule of a list in one query (newest first, through an index on
-`(unique_key, id)`), never one query per schedule.
+for every schedule of a list in one query, never one query per schedule. That query needs an
+index on `(unique_key, id DESC)`: Chancy's own unique_key index covers only unfinished jobs,
+and without one Postgres walks the jobs' primary key until it finds a schedule's jobs (all of
+it for a schedule that never ran).
 """
 
 from __future__ import annotations

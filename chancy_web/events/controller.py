@@ -24,6 +24,7 @@ from chancy_web.events.schemas import StreamClosed, StreamEvent, StreamHeartbeat
 STATE_KEY = "chancy_web.events"
 #: Milliseconds an EventSource waits before reconnecting after the stream ends.
 RETRY_MS = 3_000
+SESSION_ENDED = "Session ended"
 
 CATALOGUE = """\
 One stream of the cluster's Chancy events, read from Postgres LISTEN on `{prefix}events`, so
@@ -101,7 +102,7 @@ async def _sse(
 ) -> AsyncIterator[ServerSentEventMessage]:
     # Subscribing here rather than in the handler: a response that is never streamed (the
     # client left first) then leaves no subscription behind.
-    if listener.status().state == "connecting":
+    if listener.state == "connecting":
         # The first client of a lazily started listener: let LISTEN begin, so that an event
         # NOTIFY'd right after `stream.open` is not missed.
         await listener.wait_connected(within_s=2.0)
@@ -112,7 +113,7 @@ async def _sse(
         while True:
             event = await sub.next(wait_s=listener.heartbeat_s)
             if event is None:
-                beat = StreamHeartbeat(at=datetime.now(UTC), listener=listener.status().state)
+                beat = StreamHeartbeat(at=datetime.now(UTC), listener=listener.state)
                 event = control("heartbeat", beat)
             yield _message(event)
             if event.event == "stream.closed":
@@ -120,7 +121,7 @@ async def _sse(
             if time.monotonic() >= recheck_at:
                 recheck_at = time.monotonic() + listener.revalidate_s
                 if not await access.still_allowed(request):
-                    yield _message(control("closed", StreamClosed(reason="Session ended")))
+                    yield _message(control("closed", StreamClosed(reason=SESSION_ENDED)))
                     return
     finally:
         # Also runs when the client goes away: Litestar cancels the stream on disconnect.

@@ -115,6 +115,10 @@ class EventListener:
             self._state = "connecting"
             self._task = asyncio.create_task(self._run(), name="chancy-web events listener")
 
+    @property
+    def state(self) -> ListenerState:
+        return self._state
+
     async def wait_connected(self, within_s: float) -> bool:
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._connected.wait(), within_s)
@@ -133,6 +137,7 @@ class EventListener:
     async def stop(self, reason: str = "The server is shutting down") -> None:
         """End every stream and the LISTEN connection, for good."""
         self._state = "stopped"
+        self._connected.clear()
         self.close_streams(reason)
         self._coalescer.cancel()
         if self._task is not None:

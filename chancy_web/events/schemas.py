@@ -39,11 +39,17 @@ class ListenerStatus(msgspec.Struct, kw_only=True):
     connected_since: datetime | None
     last_event_at: datetime | None
     last_error: str | None
+    #: Times an established LISTEN connection was lost and had to be made again.
     reconnects: int
+    #: NOTIFYs received since start, malformed ones included.
     events_received: int
+    #: Payloads ignored because they were not a JSON object with a valid `t`.
     events_malformed: int
+    #: Events folded into another one's `count` instead of being sent on their own.
     events_coalesced: int
+    #: Deliveries lost because a client's buffer was full, summed over clients.
     events_dropped: int
+    #: Open streams (SSE and WebSocket) in this process.
     subscribers: int
     last_id: str | None
 

@@ -23,9 +23,10 @@ from litestar.params import FromQuery
 from litestar.status_codes import WS_1008_POLICY_VIOLATION
 
 from chancy_web.events import access
-from chancy_web.events.controller import listener_for
+from chancy_web.events.controller import SESSION_ENDED, listener_for
 from chancy_web.events.fanout import Subscription, control, encode, parse_topics
 from chancy_web.events.listener import EventListener
+from chancy_web.events.schemas import StreamClosed
 
 WS_GOING_AWAY = 1001
 WS_TRY_AGAIN_LATER = 1013
@@ -50,6 +51,9 @@ async def _send_events(
         if time.monotonic() >= recheck_at:
             recheck_at = time.monotonic() + listener.revalidate_s
             if not await access.still_allowed(socket, token):
+                await socket.send_text(
+                    encode(control("closed", StreamClosed(reason=SESSION_ENDED)))
+                )
                 return WS_1008_POLICY_VIOLATION
 
 

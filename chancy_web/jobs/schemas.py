@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 from uuid import UUID
 
 import msgspec
@@ -88,8 +88,13 @@ class JobBatch(msgspec.Struct, kw_only=True):
     """The reference's batch body. `action` is matched case-insensitively; ids that are not
     UUIDs are reported per item rather than failing the whole batch."""
 
-    action: str
-    ids: list[str]
+    action: Annotated[
+        str,
+        msgspec.Meta(
+            pattern="^([Rr][Ee][Tt][Rr][Yy]|[Pp][Uu][Rr][Gg][Ee]|[Cc][Aa][Nn][Cc][Ee][Ll])$"
+        ),
+    ]
+    ids: Annotated[list[str], msgspec.Meta(min_length=1)]
 
 
 class BatchItemResult(msgspec.Struct, kw_only=True, omit_defaults=True):

@@ -67,12 +67,18 @@ class MetricController(Controller):
         limit: Annotated[
             int | None, QueryParameter(description="Window length in buckets, ending now")
         ] = None,
+        # Strings read with `datetime.fromisoformat`, as the reference did: Litestar would also
+        # take a bare number as a Unix time, which the schema does not allow.
         start: Annotated[
-            datetime | None, QueryParameter(description="Window start (inclusive)")
+            str | None,
+            QueryParameter(description="Window start (inclusive)", format="date-time"),
         ] = None,
         end: Annotated[
-            datetime | None,
-            QueryParameter(description="Window end (exclusive); default: end of this bucket"),
+            str | None,
+            QueryParameter(
+                description="Window end (exclusive); default: end of this bucket",
+                format="date-time",
+            ),
         ] = None,
         worker_id: Annotated[
             str | None, QueryParameter(description="Only this worker's observations")
@@ -85,8 +91,8 @@ class MetricController(Controller):
                 prefix,
                 worker_id=worker_id,
                 resolution=resolution,
-                start=start,
-                end=end,
+                start=None if start is None else datetime.fromisoformat(start),
+                end=None if end is None else datetime.fromisoformat(end),
                 range_seconds=range_seconds,
                 limit=limit,
             )

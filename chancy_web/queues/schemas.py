@@ -25,7 +25,8 @@ class QueueInfo(msgspec.Struct, kw_only=True):
     created_at: datetime | None
 
 
-PositiveInt = Annotated[int, msgspec.Meta(ge=1)]
+#: Stored in Postgres `integer` columns.
+PositiveInt = Annotated[int, msgspec.Meta(ge=1, le=2_147_483_647)]
 AwareDatetime = Annotated[datetime, msgspec.Meta(tz=True)]
 QueueName = Annotated[str, msgspec.Meta(min_length=1, max_length=200, pattern=r"^[^/\s]+$")]
 

@@ -7,9 +7,9 @@ from chancy import Reference
 from litestar.testing import AsyncTestClient
 from psycopg import sql
 
-from chancy_web import Role, Settings, SimpleAuthBackend, User, create_app
+from chancy_web import Role, SimpleAuthBackend, User, create_app
 from chancy_web.auth.backends import AuthBackend
-from tests.conftest import PASSWORD, USERS, auth_backend, login, make_job
+from tests.conftest import PASSWORD, USERS, login, make_job, web_app
 
 
 async def _update_session(chancy, headers: dict[str, str], assignment: str) -> None:
@@ -197,9 +197,8 @@ async def test_a_hash_from_hash_password_logs_in(client):
     client.cookies.clear()
 
 
-async def test_login_is_rate_limited_per_username(chancy):
-    settings = Settings(login_failures_per_user=3, login_failures_per_client=100)
-    app = create_app(chancy, authentication_backend=auth_backend(), settings=settings)
+async def test_login_is_rate_limited_per_username(dsn, chancy):
+    app = web_app(dsn, login_failures_per_user=3, login_failures_per_client=100)
     async with AsyncTestClient(app) as limited:
         for _ in range(3):
             bad = await limited.post(
@@ -219,9 +218,8 @@ async def test_login_is_rate_limited_per_username(chancy):
         assert other.status_code == 200
 
 
-async def test_login_is_rate_limited_per_client(chancy):
-    settings = Settings(login_failures_per_user=100, login_failures_per_client=4)
-    app = create_app(chancy, authentication_backend=auth_backend(), settings=settings)
+async def test_login_is_rate_limited_per_client(dsn, chancy):
+    app = web_app(dsn, login_failures_per_user=100, login_failures_per_client=4)
     async with AsyncTestClient(app) as limited:
         async with chancy.pool.connection() as conn:
             await conn.execute(
@@ -259,8 +257,8 @@ class HeaderBackend(AuthBackend):
         return User(username=name, role=Role.VIEWER) if name else None
 
 
-async def test_a_custom_backend_can_authenticate_requests(chancy):
-    app = create_app(chancy, authentication_backend=HeaderBackend())
+async def test_a_custom_backend_can_authenticate_requests(dsn, chancy):
+    app = web_app(dsn, backend=HeaderBackend())
     async with AsyncTestClient(app) as proxied:
         assert (await proxied.get("/api/v1/session")).status_code == 401
         response = await proxied.get("/api/v1/session", headers={"X-Remote-User": "sso-user"})

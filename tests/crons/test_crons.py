@@ -109,8 +109,9 @@ async def test_the_real_cron_plugin_runs_a_due_schedule_and_the_api_shows_its_jo
     key = await schedule(cron_chancy, "0 0 1 1 *")  # next due in months: make it due now
     async with cron_chancy.pool.connection() as conn:
         await conn.execute(
-            sql.SQL("UPDATE {} SET next_run = now() - interval '1 second' WHERE unique_key = %s")
-            .format(sql.Identifier(f"{cron_chancy.prefix}cron")),
+            sql.SQL(
+                "UPDATE {} SET next_run = now() - interval '1 second' WHERE unique_key = %s"
+            ).format(sql.Identifier(f"{cron_chancy.prefix}cron")),
             (key,),
         )
     admin = await login(cron_client)

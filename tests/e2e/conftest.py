@@ -11,7 +11,7 @@ import socket
 import threading
 import time
 from collections.abc import AsyncIterator, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -101,7 +101,6 @@ async def seeded(chancy: Chancy, live_server: LiveServer) -> Seeded:
 class Server:
     url: str
     prefix: str = ""
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 def _wait_for_port(port: int, timeout: float = 20) -> None:

@@ -202,3 +202,24 @@ async def test_keyboard_moves_through_rows_and_opens_a_job(logged_in, seeded: Se
     await expect(page).to_have_url(re.compile(r"/jobs$"))
     await page.keyboard.press("/")
     await expect(page.get_by_label("Function contains")).to_be_focused()
+
+
+async def test_login_says_when_to_try_again_after_too_many_attempts(page, live_server: LiveServer):
+    # The server's rate limit is tested against the API; here its answer is replayed, so the
+    # live server's failure counters stay clean for the other tests.
+    async def too_many(route: Any) -> None:
+        await route.fulfill(
+            status=429,
+            headers={"Retry-After": "42", "Content-Type": "application/json"},
+            body='{"status_code": 429, "detail": "Too many failed logins; try again in 42 s"}',
+        )
+
+    await page.route("**/api/v1/login", too_many)
+    await page.goto("/login")
+    await page.get_by_label("Username").fill("admin")
+    await page.get_by_label("Password").fill("whatever")
+    await page.get_by_role("button", name="Log in").click()
+    await expect(page.get_by_role("alert")).to_have_text(
+        re.compile(r"Too many attempts, try again in (42|41|40) s\.")
+    )
+    await expect(page.get_by_role("button", name="Log in")).to_be_disabled()

@@ -3,6 +3,11 @@
 Streams never end, and Litestar's test client buffers whole responses, so these tests talk to a
 real server over HTTP. It runs on the session's loop (not in a thread, unlike `live_server`)
 so the tests can read and steer its listener directly.
+
+Made-up payloads go to a channel of their own (`isolated`): Chancy 0.26 workers act on `job.*`
+events, and one payload that is not JSON ends a worker's notification handling for good (its
+`_maintain_notifications` only survives database errors), which would break the other tests'
+workers.
 """
 
 from __future__ import annotations
@@ -102,6 +107,40 @@ async def events_server(chancy: Chancy, dsn: str, settings: Settings) -> AsyncIt
     server.should_exit = True
     await asyncio.wait_for(serving, 30)
     sock.close()
+
+
+@dataclass
+class IsolatedApp:
+    """What EventListener needs of a Chancy app, with a prefix no worker listens on."""
+
+    dsn: str
+    prefix: str = "chancy_web_isolated_"
+
+
+@dataclass
+class Isolated:
+    listener: EventListener
+
+    async def notify(self, *payloads: str) -> None:
+        await notify(self.listener.chancy.dsn, self.listener.channel, *payloads)
+
+
+@pytest.fixture
+async def isolated(events_server: EventServer) -> AsyncIterator[Isolated]:
+    """The server's streams fed from a channel of their own, for the duration of a test."""
+    listener = EventListener(
+        IsolatedApp(events_server.dsn),  # type: ignore[arg-type]
+        heartbeat_s=HEARTBEAT_S,
+        revalidate_s=REVALIDATE_S,
+        coalesce_s=COALESCE_S,
+    )
+    shared = events_server.app.state[STATE_KEY]
+    events_server.app.state[STATE_KEY] = listener
+    try:
+        yield Isolated(listener)
+    finally:
+        events_server.app.state[STATE_KEY] = shared
+        await listener.stop()
 
 
 @pytest.fixture

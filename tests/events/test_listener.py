@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 
 from chancy_web.events import EventListener
-from tests.events.conftest import eventually, notify
+from tests.events.conftest import IsolatedApp, eventually, notify
 
 
-async def test_slow_subscriber_drops_are_counted_and_reported(chancy, dsn):
-    listener = EventListener(chancy, buffer_size=4, coalesce_s=0)
+async def test_slow_subscriber_drops_are_counted_and_reported(dsn):
+    listener = EventListener(IsolatedApp(dsn), buffer_size=4, coalesce_s=0)  # type: ignore[arg-type]
     try:
         listener.start()
         assert await listener.wait_connected(within_s=10)

@@ -70,14 +70,12 @@ async def test_a_burst_of_identical_events_is_coalesced_with_a_count(events_serv
     assert ids == sorted(ids)
 
 
-async def test_topics_filter_keeps_only_matching_events(events_server, http):
+async def test_topics_filter_keeps_only_matching_events(isolated, http):
     queue, job = unique(), str(uuid.uuid4())
     headers = await bearer(http)
     async with open_stream(http, headers, topics="job.,leadership.") as stream:
         assert stream.opened["data"]["topics"] == ["job.", "leadership."]
-        await events_server.notify(
-            payload("queue.pushed", q=queue), payload("job.cancelled", j=job)
-        )
+        await isolated.notify(payload("queue.pushed", q=queue), payload("job.cancelled", j=job))
         message = await stream.until(lambda m: not m["event"].startswith("stream."))
     assert message["event"] == "job.cancelled" and message["data"] == {"j": job}
 
@@ -106,9 +104,8 @@ async def test_session_cookie_authenticates_the_stream(events_server, http):
     assert message["event"] == "queue.resumed"
 
 
-async def test_malformed_payloads_do_not_break_the_stream(events_server, http):
+async def test_malformed_payloads_do_not_break_the_stream(isolated, http):
     queue = unique()
-    before = events_server.listener.status().events_malformed
     garbage = [
         "not json",
         "[1, 2]",
@@ -120,12 +117,13 @@ async def test_malformed_payloads_do_not_break_the_stream(events_server, http):
         '{"t": "queue.pushed", "q": NaN}',
     ]
     async with open_stream(http, await bearer(http)) as stream:
-        await events_server.notify(*garbage, payload("queue.paused", q=queue))
+        await isolated.notify(*garbage, payload("queue.paused", q=queue))
         message = await stream.until(
             lambda m: m["event"] == "stream.closed" or m["data"].get("q") == queue
         )
     assert message["event"] == "queue.paused"
-    assert events_server.listener.status().events_malformed == before + len(garbage)
+    assert isolated.listener.status().events_malformed == len(garbage)
+    assert isolated.listener.status().state == "connected"
 
 
 async def test_quiet_stream_gets_heartbeats(http):
@@ -197,7 +195,7 @@ async def test_listener_reconnects_after_its_connection_is_terminated(events_ser
     assert status.backend_pid not in (None, pid)
 
 
-async def test_no_event_is_lost_silently_when_a_burst_overflows_a_stream(events_server, http):
+async def test_no_event_is_lost_silently_when_a_burst_overflows_a_stream(isolated, http):
     # 2,000 events in one transaction may arrive faster than the stream sends them (its buffer
     # holds 256): whatever was not delivered must be reported in `stream.dropped`.
     tag = unique("j")
@@ -205,7 +203,7 @@ async def test_no_event_is_lost_silently_when_a_burst_overflows_a_stream(events_
     payloads = [payload("job.cancelled", j=f"{tag}-{n}") for n in range(sent)]
     delivered = dropped = 0
     async with open_stream(http, await bearer(http), topics="job.cancelled") as stream:
-        await events_server.notify(*payloads)
+        await isolated.notify(*payloads)
         while delivered + dropped < sent:
             message = await stream.until(lambda m: m["event"] != "stream.listener")
             if message["event"] == "stream.dropped":

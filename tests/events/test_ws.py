@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from websockets.asyncio.client import ClientConnection, connect
-from websockets.exceptions import InvalidStatus
+from websockets.exceptions import ConnectionClosed, InvalidStatus
 
 from tests.events.conftest import bearer, payload, session_cookie
 
@@ -131,3 +131,17 @@ async def test_websocket_disconnect_is_noticed_and_unsubscribes(events_server, h
     assert sent[0]["type"] == "websocket.accept"
     assert json.loads(sent[1]["text"])["event"] == "stream.open"
     assert events_server.listener.status().subscribers == before
+
+
+async def test_websocket_closes_with_1008_when_its_session_ends(events_server, http):
+    headers = await bearer(http)
+    async with connect(ws_url(events_server), additional_headers=headers) as ws:
+        await recv(ws)
+        assert (await http.post("/api/v1/logout", headers=headers)).status_code == 200
+        async with asyncio.timeout(10):
+            while (frame := await recv(ws))["event"] != "stream.closed":
+                pass
+        assert frame["data"] == {"reason": "Session ended"}
+        with pytest.raises(ConnectionClosed):
+            await asyncio.wait_for(ws.recv(), 5)
+    assert ws.close_code == 1008

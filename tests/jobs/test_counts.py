@@ -7,18 +7,15 @@ from datetime import UTC, datetime, timedelta
 
 from litestar.testing import AsyncTestClient
 
-from chancy_web import Settings, create_app
-from tests.conftest import auth_backend, login, make_job
+from tests.conftest import login, make_job, web_app
 
 
-async def test_counts_are_exact_per_queue_and_state(chancy):
+async def test_counts_are_exact_per_queue_and_state(chancy, dsn):
     queue = f"q-{uuid.uuid4().hex[:8]}"
     for state, n in (("pending", 3), ("failed", 2), ("succeeded", 1)):
         for _ in range(n):
             await make_job(chancy, queue=queue, state=state)
-    app = create_app(
-        chancy, authentication_backend=auth_backend(), settings=Settings(counts_cache_s=0)
-    )
+    app = web_app(dsn, counts_cache_s=0)
     async with AsyncTestClient(app) as client:
         body = (await client.get("/api/v1/jobs/counts", headers=await login(client))).json()
     assert body["exact"] is True and body["estimated_states"] == []
@@ -32,29 +29,26 @@ async def test_counts_are_exact_per_queue_and_state(chancy):
     assert body["by_state"]["pending"] >= 3
 
 
-async def test_oldest_due_job_per_queue(chancy):
+async def test_oldest_due_job_per_queue(chancy, dsn):
     queue = f"q-{uuid.uuid4().hex[:8]}"
     now = datetime.now(UTC)
     await make_job(chancy, queue=queue, scheduled_at=now - timedelta(minutes=5))
     await make_job(chancy, queue=queue, state="retrying", scheduled_at=now - timedelta(minutes=9))
     await make_job(chancy, queue=queue, scheduled_at=now + timedelta(hours=1))  # not due yet
-    app = create_app(
-        chancy, authentication_backend=auth_backend(), settings=Settings(counts_cache_s=0)
-    )
+    app = web_app(dsn, counts_cache_s=0)
     async with AsyncTestClient(app) as client:
         body = (await client.get("/api/v1/jobs/counts", headers=await login(client))).json()
     oldest = datetime.fromisoformat(body["oldest_pending_at"][queue])
     assert abs((oldest - (now - timedelta(minutes=9))).total_seconds()) < 1
 
 
-async def test_big_states_are_estimated_and_marked(chancy):
+async def test_big_states_are_estimated_and_marked(chancy, dsn):
     queue = f"q-{uuid.uuid4().hex[:8]}"
     for _ in range(50):
         await make_job(chancy, queue=queue, state="succeeded")
     async with chancy.pool.connection() as conn:
         await conn.execute(f"ANALYZE {chancy.prefix}jobs")
-    settings = Settings(counts_exact_limit=10, counts_cache_s=0)
-    app = create_app(chancy, authentication_backend=auth_backend(), settings=settings)
+    app = web_app(dsn, counts_exact_limit=10, counts_cache_s=0)
     async with AsyncTestClient(app) as client:
         body = (await client.get("/api/v1/jobs/counts", headers=await login(client))).json()
     assert body["exact"] is False and "succeeded" in body["estimated_states"]

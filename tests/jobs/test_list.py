@@ -8,8 +8,9 @@ import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from litestar.testing import AsyncTestClient
 
-from tests.conftest import make_job, run_job
+from tests.conftest import login, make_job, run_job, web_app
 
 
 def unique_queue() -> str:
@@ -138,19 +139,11 @@ async def test_too_many_filters_are_refused(client, admin):
     assert response.status_code == 400
 
 
-async def test_limit_above_the_maximum_is_clamped(client, admin, chancy):
+async def test_limit_above_the_maximum_is_clamped(dsn, chancy):
     queue = unique_queue()
     for _ in range(3):
         await make_job(chancy, queue=queue)
-    from litestar.testing import AsyncTestClient
-
-    from chancy_web import Settings, create_app
-    from tests.conftest import auth_backend, login
-
-    app = create_app(
-        chancy, authentication_backend=auth_backend(), settings=Settings(max_page_size=2)
-    )
-    async with AsyncTestClient(app) as small:
+    async with AsyncTestClient(web_app(dsn, max_page_size=2)) as small:
         headers = await login(small)
         body = await list_jobs(small, headers, queue=queue, limit=1000)
         assert len(body) == 2

@@ -136,9 +136,7 @@ async def push_idle(chancy: Chancy, prefix: str, count: int) -> list[str]:
     return ids[::-1]
 
 
-async def test_pages_follow_each_other_without_gaps_or_duplicates(
-    workflow_client, workflow_chancy
-):
+async def test_pages_follow_each_other_without_gaps_or_duplicates(workflow_client, workflow_chancy):
     prefix = f"paged-{uuid.uuid4().hex[:6]}"
     ids = await push_idle(workflow_chancy, prefix, 5)
     admin = await login(workflow_client)
@@ -161,7 +159,9 @@ async def test_pages_follow_each_other_without_gaps_or_duplicates(
     assert [row["id"] for row in back["items"]] == ids[2:4]
 
 
-async def test_before_keeps_the_reference_id_paging_and_bare_array(workflow_client, workflow_chancy):
+async def test_before_keeps_the_reference_id_paging_and_bare_array(
+    workflow_client, workflow_chancy
+):
     prefix = f"before-{uuid.uuid4().hex[:6]}"
     ids = await push_idle(workflow_chancy, prefix, 3)
     admin = await login(workflow_client)
