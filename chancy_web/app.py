@@ -28,8 +28,8 @@ from chancy_web.auth.controller import AuthController
 from chancy_web.auth.guards import CSRF_HEADER, require_role
 from chancy_web.context import WebContext
 from chancy_web.errors import exception_handlers
-from chancy_web.extensions import load_api_routes
 from chancy_web.events import EventController, events_lifespan, stream_events_ws
+from chancy_web.extensions import load_api_routes
 from chancy_web.jobs.controller import JobController
 from chancy_web.migrations.indexes import build_concurrently
 from chancy_web.plugin import Api

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, Any, Literal
@@ -117,9 +118,14 @@ def _coerce(name: str, kind: type, value: Any) -> Any:
         ) from None
 
 
-def parse_filters(text: str | None) -> tuple[Condition, ...]:
+def parse_triples(
+    text: str | None, operators: Mapping[str, tuple[str, ...]]
+) -> list[tuple[str, str, Any]]:
+    """The reference's `filters` syntax, with its error messages: a JSON array of
+    `[field, operator, value]`, each field and operator among `operators`. Values are returned
+    as given; each resource checks them against its fields' types."""
     if not text:
-        return ()
+        return []
     try:
         triples = msgspec.json.decode(text)
     except msgspec.DecodeError:
@@ -128,18 +134,25 @@ def parse_filters(text: str | None) -> tuple[Condition, ...]:
         raise ValidationException("filters must be an array")
     if len(triples) > MAX_FILTERS:
         raise ValidationException(f"At most {MAX_FILTERS} filters are allowed")
-    conditions = []
+    parsed = []
     for triple in triples:
         if not (isinstance(triple, list) and len(triple) == 3 and isinstance(triple[0], str)):
             raise ValidationException("Each filter must be [key, operator, value]")
         name, op, value = triple
-        if name not in FIELDS:
+        if name not in operators:
             raise ValidationException(f"Unknown filter field: {name}")
-        kind, operators = FIELDS[name]
-        if op not in operators:
+        if op not in operators[name]:
             raise ValidationException(f"Operator '{op}' not allowed for field '{name}'")
-        conditions.append(Condition(name, op, _coerce(name, kind, value)))
-    return tuple(conditions)
+        parsed.append((name, op, value))
+    return parsed
+
+
+def parse_filters(text: str | None) -> tuple[Condition, ...]:
+    operators = {name: ops for name, (_, ops) in FIELDS.items()}
+    return tuple(
+        Condition(name, op, _coerce(name, FIELDS[name][0], value))
+        for name, op, value in parse_triples(text, operators)
+    )
 
 
 async def provide_job_filter(

@@ -4,7 +4,7 @@ Each state's list sorts by the time that matters for it (see `chancy_web.jobs.qu
 partial indexes make the first page and every keyset page an index range scan instead of a
 sort of every job in that state.
 
-Migration v2 creates them with a plain `CREATE INDEX`, which blocks writes to the jobs table
+Migrations v2 and v4 create them with a plain `CREATE INDEX`, which blocks writes to the jobs table
 while it runs (about 2 s per million jobs). `build_concurrently` builds them without blocking
 writes; the standalone app and `chancy-web indexes` call it before migrating, so on a big table
 the migration finds them already there.
@@ -26,6 +26,9 @@ JOB_INDEXES = {
     ),
     "web_jobs_waiting": "(state, scheduled_at, id) WHERE state IN ('pending', 'retrying')",
     "web_jobs_running": "(state, started_at, id) WHERE state = 'running'",
+    # The jobs a cron schedule produced, newest first (Chancy's own unique_key index covers
+    # only unfinished jobs).
+    "web_jobs_unique_key": "(unique_key, id DESC) WHERE unique_key IS NOT NULL",
 }
 
 

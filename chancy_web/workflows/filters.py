@@ -11,12 +11,11 @@ from dataclasses import dataclass
 from typing import Annotated, Any
 from uuid import UUID
 
-import msgspec
 from litestar.exceptions import ValidationException
 from litestar.params import QueryParameter
 
 from chancy_web.context import Ctx
-from chancy_web.jobs.filters import MAX_FILTERS, Condition, Cursor
+from chancy_web.jobs.filters import Condition, Cursor, parse_triples
 from chancy_web.workflows.schemas import WORKFLOW_STATES, WorkflowState
 
 #: Each filterable column and the operators it allows (the reference's set).
@@ -43,28 +42,10 @@ def _check(name: str, value: Any) -> str:
 
 
 def parse_filters(text: str | None) -> tuple[Condition, ...]:
-    """The reference's triples, with its error messages; values are checked, never coerced."""
-    if not text:
-        return ()
-    try:
-        triples = msgspec.json.decode(text)
-    except msgspec.DecodeError:
-        raise ValidationException("Invalid JSON in filters parameter") from None
-    if not isinstance(triples, list):
-        raise ValidationException("filters must be an array")
-    if len(triples) > MAX_FILTERS:
-        raise ValidationException(f"At most {MAX_FILTERS} filters are allowed")
-    conditions = []
-    for triple in triples:
-        if not (isinstance(triple, list) and len(triple) == 3 and isinstance(triple[0], str)):
-            raise ValidationException("Each filter must be [key, operator, value]")
-        name, op, value = triple
-        if name not in FIELDS:
-            raise ValidationException(f"Unknown filter field: {name}")
-        if op not in FIELDS[name]:
-            raise ValidationException(f"Operator '{op}' not allowed for field '{name}'")
-        conditions.append(Condition(name, op, _check(name, value)))
-    return tuple(conditions)
+    """The reference's triples; values are checked, never coerced."""
+    return tuple(
+        Condition(name, op, _check(name, value)) for name, op, value in parse_triples(text, FIELDS)
+    )
 
 
 def _cursor(text: str) -> Cursor:
