@@ -7,6 +7,7 @@ import logging
 import random
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from chancy import Chancy, Job, Queue
 from chancy.plugins.cron import Cron
@@ -39,15 +40,44 @@ QUEUES = [
 RETRY_SETTINGS = {"retry_settings": {"backoff": 2, "backoff_factor": 2, "backoff_jitter": [0, 1]}}
 
 
+def _job(func: Callable[..., object], queue: str = "default", **kwargs: object) -> Job:
+    return Job(func=f"{func.__module__}.{func.__qualname__}", queue=queue, kwargs=kwargs)
+
+
+#: Cron schedules: (expression, job, timezone). One always fails, for a red last outcome.
+SCHEDULES = [
+    ("* * * * *", _job(jobs.purge_temp_files).with_unique_key("purge"), "Etc/UTC"),
+    (
+        "*/5 * * * *",
+        _job(jobs.export_table, table="customers", chunks=2).with_unique_key("export-customers"),
+        "Etc/UTC",
+    ),
+    (
+        "*/2 * * * *",
+        _job(jobs.import_orders, source="legacy", rows=60).with_unique_key("legacy-import"),
+        "Etc/UTC",
+    ),
+    (
+        "0 9 * * 1-5",
+        _job(jobs.build_report, "reports", kind="daily-sales", days=1).with_unique_key(
+            "morning-report"
+        ),
+        "Europe/Paris",
+    ),
+    (
+        "0 3 1 * *",
+        _job(jobs.archive_invoice, "archive", invoice_id=0).with_unique_key("monthly-archive"),
+        "America/New_York",
+    ),
+]
+
+
 async def declare_queues(chancy: Chancy) -> None:
     # upsert: a kept --data-dir gets the demo's settings back on every start.
     for queue in QUEUES:
         await chancy.declare(queue, upsert=True)
-    await Cron.schedule(chancy, "* * * * *", _job(jobs.purge_temp_files).with_unique_key("purge"))
-
-
-def _job(func: Callable[..., object], queue: str = "default", **kwargs: object) -> Job:
-    return Job(func=f"{func.__module__}.{func.__qualname__}", queue=queue, kwargs=kwargs)
+    for cron, job, timezone in SCHEDULES:
+        await Cron.schedule(chancy, cron, job, timezone=ZoneInfo(timezone))
 
 
 def first_batch() -> list[Job]:
@@ -140,6 +170,29 @@ def next_batch(rng: random.Random, tick: int) -> list[Job]:
     return [rng.choice(MAKERS)(rng, tick + 2) for _ in range(rng.randint(1, 3))]
 
 
+def etl_workflow(tick: int, rng: random.Random) -> Workflow:
+    """A wider DAG; with days=0 the churn report divides by zero, failing about one run in four."""
+    days = rng.choice([7, 7, 7, 0])
+    return (
+        Workflow(f"nightly-etl-{tick}")
+        .add("extract-orders", _job(jobs.import_orders, source="shop", rows=200))
+        .add("extract-customers", _job(jobs.export_table, table="customers", chunks=2))
+        .add_group(
+            [
+                ("sales", _job(jobs.build_report, "reports", kind="sales", days=7)),
+                ("churn", _job(jobs.build_report, "reports", kind="churn", days=days)),
+            ],
+            ["extract-orders", "extract-customers"],
+        )
+        .add("load", _job(jobs.export_table, table="warehouse", chunks=2), ["sales", "churn"])
+        .add(
+            "notify",
+            _job(jobs.send_email, "emails", to="data@example.com", template="etl-done"),
+            ["load"],
+        )
+    )
+
+
 def feed_workflow(tick: int) -> Workflow:
     return (
         Workflow(f"refresh-feeds-{tick}")
@@ -159,6 +212,8 @@ async def produce(chancy: Chancy, *, interval: float = 1.5, seed: int | None = N
                 pass
             if tick % 40 == 0:
                 await WorkflowPlugin.push(chancy, feed_workflow(tick))
+            if tick % 60 == 0:
+                await WorkflowPlugin.push(chancy, etl_workflow(tick, rng))
         except Exception:
             # The demo keeps going through a database hiccup; the worker retries the same way.
             log.warning("Could not push demo jobs", exc_info=True)

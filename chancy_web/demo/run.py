@@ -11,6 +11,7 @@ from collections.abc import Callable
 from chancy import Chancy, Worker
 from chancy.plugins.cron import Cron
 from chancy.plugins.leadership import Leadership
+from chancy.plugins.metrics import Metrics
 from chancy.plugins.retry import RetryPlugin
 from chancy.plugins.workflow import WorkflowPlugin
 
@@ -31,6 +32,8 @@ def demo_chancy(dsn: str, api: Api) -> Chancy:
             Leadership(poll_interval=10, timeout=30),
             Cron(poll_interval=10),
             WorkflowPlugin(polling_interval=5),
+            # Flushed every 10 s instead of 60 s, so the metrics charts fill in quickly.
+            Metrics(sync_interval=10, collection_interval=15),
             RetryPlugin(),  # type: ignore[no-untyped-call]
         ],
         log=logging.getLogger("chancy"),
