@@ -36,7 +36,7 @@ from chancy_web.plugin import Api
 from chancy_web.prometheus.controller import get_prometheus_metrics
 from chancy_web.queues.controller import QueueController
 from chancy_web.settings import Settings
-from chancy_web.spa import STATIC_DIR, spa_handlers
+from chancy_web.spa import STATIC_DIR, SecurityHeadersMiddleware, spa_handlers
 from chancy_web.system.controller import SystemController, get_health, get_readiness
 from chancy_web.validation import (
     mark_optional_bodies,
@@ -130,6 +130,7 @@ def create_app(
         lifespan=[lifespan, events_lifespan],
         exception_handlers=exception_handlers,
         after_exception=[record_exception],
+        middleware=[SecurityHeadersMiddleware()],
         # Log our errors without taking over the logging of a host app.
         logging_config=LoggingConfig(configure_root_logger=False),
         cors_config=CORSConfig(

@@ -12,6 +12,7 @@ from chancy.worker import Worker
 from litestar.di import NamedDependency
 
 from chancy_web.auth.backends import AuthBackend
+from chancy_web.auth.session_cache import SessionCache
 from chancy_web.settings import Settings
 
 
@@ -41,8 +42,10 @@ class WebContext:
     worker: Worker | None = None
     functions: TtlCache = field(init=False)
     counts: TtlCache = field(init=False)
+    sessions: SessionCache = field(init=False)
 
     def __post_init__(self) -> None:
+        self.sessions = SessionCache(self.settings.session_cache_s)
         self.functions = TtlCache(self.settings.functions_cache_s)
         self.counts = TtlCache(self.settings.counts_cache_s)
 

@@ -2,23 +2,26 @@
 
 from __future__ import annotations
 
-from typing import Any
+from urllib.parse import unquote
+
+from litestar.types import Scope
 
 
-def mount_prefix(scope: Any) -> str:
-    """The path prefix the app is served under ("" at the root, "/ops/jobs" when mounted).
+def mount_prefix(scope: Scope) -> str:
+    """The path prefix the app is served under, '' at the root.
 
-    Starlette-style mounts and proxies set `root_path`. A Litestar mount leaves `root_path`
-    empty and strips the prefix from `path`, but `raw_path` still holds the full path.
+    Starlette's `Mount` and `uvicorn --root-path` set `root_path`. A Litestar mount
+    (`asgi(path, is_mount=True)`) only strips its prefix from `path`, so the prefix is what
+    `raw_path` has in front of `path`.
     """
-    root_path = str(scope.get("root_path") or "")
-    if root_path:
-        return root_path.rstrip("/")
+    root = str(scope.get("root_path") or "")
     raw = scope.get("raw_path")
-    path: str = scope.get("path") or ""
-    if raw is None:
-        return ""
-    full = bytes(raw).decode("latin-1").split("?", 1)[0]
-    if path and full.endswith(path) and full != path:
-        return full[: -len(path)].rstrip("/")
-    return ""
+    derived = ""
+    if raw:
+        full = unquote(raw.decode("latin-1")).rstrip("/")
+        tail = str(scope.get("path", "")).rstrip("/")
+        if not tail:
+            derived = full
+        elif full.endswith(tail):
+            derived = full[: -len(tail)]
+    return (derived or root).rstrip("/")

@@ -17,6 +17,9 @@ class Settings:
     session_idle_timeout_s: int = 12 * 3600
     #: ...and after this long in any case.
     session_max_age_s: int = 7 * 24 * 3600
+    #: How long this process trusts a session it has looked up. A logout through this process
+    #: ends the session at once; one through another replica, within this many seconds.
+    session_cache_s: float = 2.0
     #: Failed logins allowed per username, and per client address, in one window.
     login_failures_per_user: int = 10
     login_failures_per_client: int = 50

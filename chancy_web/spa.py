@@ -22,7 +22,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 from threading import Lock
-from urllib.parse import quote, unquote
+from urllib.parse import quote
 
 from litestar import Request, Response, get
 from litestar.enums import ScopeType
@@ -31,6 +31,8 @@ from litestar.handlers import HTTPRouteHandler
 from litestar.middleware import ASGIMiddleware
 from litestar.params import FromPath
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
+
+from chancy_web.mount import mount_prefix
 
 STATIC_DIR = Path(__file__).parent / "static"
 #: Written by the UI build in place of the base path (see ui/svelte.config.js).
@@ -94,6 +96,9 @@ MEDIA_TYPES = {
     ".woff2": "font/woff2",
     ".txt": "text/plain",
 }
+#: Route `opt` flag on the dashboard's handlers: their responses are compressed already, so an
+#: app-wide `CompressionConfig` should skip them (`exclude_opt_key=NO_COMPRESSION`).
+NO_COMPRESSION = "no_compression"
 #: Compressed siblings the build writes, best first.
 ENCODINGS = (("br", ".br"), ("gzip", ".gz"))
 _HASH = re.compile(r"sha(256|384|512)-[A-Za-z0-9+/]+=*")
@@ -107,26 +112,6 @@ def accepts(accept_encoding: str, coding: str) -> bool:
             q = params.strip()
             return not (q.startswith("q=") and q[2:].strip() in ("0", "0.0", "0.00", "0.000"))
     return False
-
-
-def mount_prefix(scope: Scope) -> str:
-    """The path prefix the app is served under, '' at the root.
-
-    Starlette's `Mount` and `uvicorn --root-path` set `root_path`. A Litestar mount
-    (`asgi(path, is_mount=True)`) only strips its prefix from `path`, so the prefix is what
-    `raw_path` has in front of `path`.
-    """
-    root = str(scope.get("root_path") or "")
-    raw = scope.get("raw_path")
-    derived = ""
-    if raw:
-        full = unquote(raw.decode("latin-1")).rstrip("/")
-        tail = str(scope.get("path", "")).rstrip("/")
-        if not tail:
-            derived = full
-        elif full.endswith(tail):
-            derived = full[: -len(tail)]
-    return (derived or root).rstrip("/")
 
 
 @dataclass(frozen=True)
@@ -277,7 +262,12 @@ def spa_handlers(static_dir: Path | None) -> list[HTTPRouteHandler]:
             raise NotFoundException("The dashboard is not built: run scripts/build_ui.sh")
         return dashboard
 
-    @get(f"/{ASSETS}/{{path:path}}", include_in_schema=False, sync_to_thread=False)
+    @get(
+        f"/{ASSETS}/{{path:path}}",
+        include_in_schema=False,
+        sync_to_thread=False,
+        opt={NO_COMPRESSION: True},
+    )
     def asset(request: Request, path: FromPath[str]) -> Response[bytes]:  # type: ignore[type-arg]
         site = require_built()
         found = site.resolve(f"{ASSETS}/{path.lstrip('/')}")
@@ -285,7 +275,12 @@ def spa_handlers(static_dir: Path | None) -> list[HTTPRouteHandler]:
             raise NotFoundException(f"No such file: {ASSETS}/{path.lstrip('/')}")
         return site.file_response(request, found)
 
-    @get(["/", "/{path:path}"], include_in_schema=False, sync_to_thread=False)
+    @get(
+        ["/", "/{path:path}"],
+        include_in_schema=False,
+        sync_to_thread=False,
+        opt={NO_COMPRESSION: True},
+    )
     def page(request: Request, path: FromPath[str] = "") -> Response[bytes]:  # type: ignore[type-arg]
         relative = path.strip("/")
         if relative == "api" or relative.startswith("api/"):

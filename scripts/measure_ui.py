@@ -5,8 +5,8 @@ first job row is visible, each run in a fresh browser context (empty cache, logg
     python scripts/measure_ui.py --url http://127.0.0.1:8000 --password <printed password>
 
 The time is taken in the page: from navigation start (`performance.now()` origin) until a
-MutationObserver sees the first job row (`--row-selector`). JS sizes are what the page loaded:
-on the wire (the server's encoding) and gzipped (-9) for comparison.
+MutationObserver sees the first job row (`--row-selector`) in the DOM and visible. JS sizes
+are what the page loaded: on the wire (the server's encoding) and gzipped (-9) for comparison.
 
 `--reference` measures chancy 0.26's own dashboard the same way (`chancy --app ... worker web`),
 for a side-by-side ratio: it logs in as that dashboard does (a token in localStorage) and
@@ -36,11 +36,13 @@ CHROMIUM_ARGS = [
 FIRST_ROW = """
 ((selector) => {
   const seen = () => {
-    if (window.__firstRow === undefined && document.querySelector(selector)) {
+    const row = window.__firstRow === undefined && document.querySelector(selector);
+    if (row && row.checkVisibility({ visibilityProperty: true, opacityProperty: true })) {
       window.__firstRow = performance.now();
     }
   };
-  new MutationObserver(seen).observe(document, { childList: true, subtree: true });
+  const options = { childList: true, subtree: true, attributes: true };
+  new MutationObserver(seen).observe(document, options);
 })(%s);
 """
 ROW = "table.jobs tbody tr"
@@ -68,7 +70,10 @@ async def one_run(browser: Any, args: argparse.Namespace, url: str) -> dict[str,
     )
     await page.goto(f"{url}{path}", wait_until="commit")
     await page.locator(selector).first.wait_for(timeout=30_000)
-    first_row = await page.evaluate("window.__firstRow")
+    first_row = None
+    while first_row is None:
+        first_row = await page.evaluate("window.__firstRow")
+        await asyncio.sleep(0.01)
     await page.wait_for_load_state("networkidle")
     wire = gzipped = raw = 0
     names = []

@@ -53,15 +53,29 @@ CHUNK_ROWS = 50_000
 DAY = 86_400.0
 
 STATE_WEIGHTS = {"succeeded": 80.0, "failed": 6.0, "pending": 9.0, "retrying": 4.0, "running": 1.0}
-QUEUE_WEIGHTS = {"default": 30, "emails": 28, "webhooks": 18, "reports": 9, "billing": 9, "maintenance": 6}
+QUEUE_WEIGHTS = {
+    "default": 30,
+    "emails": 28,
+    "webhooks": 18,
+    "reports": 9,
+    "billing": 9,
+    "maintenance": 6,
+}
 EXECUTORS = {
     "webhooks": "chancy.executors.asyncex.AsyncExecutor",
     "reports": "chancy.executors.process.ProcessExecutor",
 }
 PAUSED_QUEUES = {"maintenance"}
 DOMAINS = ("example.com", "example.org", "mail.test", "shop.invalid")
-SUBJECTS = ("Welcome aboard", "Your receipt", "Reset your password", "Weekly digest",
-            "Invoice overdue", "New sign-in", "Your order has shipped")  # fmt: skip
+SUBJECTS = (
+    "Welcome aboard",
+    "Your receipt",
+    "Reset your password",
+    "Weekly digest",
+    "Invoice overdue",
+    "New sign-in",
+    "Your order has shipped",
+)
 WORKERS = 8
 
 # --- kwargs ---------------------------------------------------------------------------------
@@ -120,8 +134,12 @@ def kw_none(r: random.Random) -> dict[str, Any]:
 SITE = "/srv/app/.venv/lib/python3.12/site-packages"
 WRAPPERS = {
     "thread": (f"{SITE}/chancy/executors/base.py", 272, "job_wrapper", "return func(**kwargs)"),
-    "async": (f"{SITE}/chancy/executors/asyncex.py", 59, "_job_wrapper",
-              "result = await func(**kwargs)"),  # fmt: skip
+    "async": (
+        f"{SITE}/chancy/executors/asyncex.py",
+        59,
+        "_job_wrapper",
+        "result = await func(**kwargs)",
+    ),
 }
 Frame = tuple[str, int, str, str]
 
@@ -134,94 +152,205 @@ def traceback(executor: str, frames: list[Frame], exception: str) -> str:
 
 
 def err_smtp(r: random.Random, kw: dict[str, Any]) -> str:
-    return traceback("thread", [
-        ("/srv/app/app/tasks/emails.py", 41, "send_email", "client.send(message)"),
-        ("/srv/app/app/mail.py", r.randrange(80, 140), "send",
-         "raise SMTPTemporaryError(code, reply)"),
-    ], f"app.mail.SMTPTemporaryError: 421 4.7.0 Try again later, closing connection "
-       f"(to {kw.get('to')})")  # fmt: skip
+    return traceback(
+        "thread",
+        [
+            ("/srv/app/app/tasks/emails.py", 41, "send_email", "client.send(message)"),
+            (
+                "/srv/app/app/mail.py",
+                r.randrange(80, 140),
+                "send",
+                "raise SMTPTemporaryError(code, reply)",
+            ),
+        ],
+        f"app.mail.SMTPTemporaryError: 421 4.7.0 Try again later, closing connection "
+        f"(to {kw.get('to')})",
+    )
 
 
 def err_key(r: random.Random, kw: dict[str, Any]) -> str:
-    return traceback("thread", [
-        ("/srv/app/app/tasks/emails.py", 77, "send_digest",
-         "context = build_digest(user, period)"),
-        ("/srv/app/app/digest.py", r.randrange(20, 60), "build_digest",
-         "'unsubscribe': user.preferences['unsubscribe_url'],"),
-    ], "KeyError: 'unsubscribe_url'")  # fmt: skip
+    return traceback(
+        "thread",
+        [
+            (
+                "/srv/app/app/tasks/emails.py",
+                77,
+                "send_digest",
+                "context = build_digest(user, period)",
+            ),
+            (
+                "/srv/app/app/digest.py",
+                r.randrange(20, 60),
+                "build_digest",
+                "'unsubscribe': user.preferences['unsubscribe_url'],",
+            ),
+        ],
+        "KeyError: 'unsubscribe_url'",
+    )
 
 
 def err_webhook(r: random.Random, kw: dict[str, Any]) -> str:
-    code, reason = r.choice(((500, "Internal Server Error"), (502, "Bad Gateway"),
-                             (503, "Service Unavailable"), (504, "Gateway Timeout")))
-    return traceback("async", [
-        ("/srv/app/app/tasks/webhooks.py", 23, "deliver_webhook", "response.raise_for_status()"),
-        (f"{SITE}/httpx/_models.py", 829, "raise_for_status",
-         "raise HTTPStatusError(message, request=request, response=self)"),
-    ], f"httpx.HTTPStatusError: Server error '{code} {reason}' for url "
-       f"'{kw.get('url')}'")  # fmt: skip
+    code, reason = r.choice(
+        (
+            (500, "Internal Server Error"),
+            (502, "Bad Gateway"),
+            (503, "Service Unavailable"),
+            (504, "Gateway Timeout"),
+        )
+    )
+    return traceback(
+        "async",
+        [
+            (
+                "/srv/app/app/tasks/webhooks.py",
+                23,
+                "deliver_webhook",
+                "response.raise_for_status()",
+            ),
+            (
+                f"{SITE}/httpx/_models.py",
+                829,
+                "raise_for_status",
+                "raise HTTPStatusError(message, request=request, response=self)",
+            ),
+        ],
+        f"httpx.HTTPStatusError: Server error '{code} {reason}' for url '{kw.get('url')}'",
+    )
 
 
 def err_timeout(r: random.Random, kw: dict[str, Any]) -> str:
-    return traceback("async", [
-        ("/srv/app/app/tasks/webhooks.py", 19, "deliver_webhook",
-         "response = await client.post(url, json=payload, timeout=10)"),
-        (f"{SITE}/httpx/_client.py", 1859, "post", "return await self.request("),
-        (f"{SITE}/httpx/_transports/default.py", 117, "map_httpcore_exceptions",
-         "raise mapped_exc(message) from exc"),
-    ], "httpx.ReadTimeout: timed out")  # fmt: skip
+    return traceback(
+        "async",
+        [
+            (
+                "/srv/app/app/tasks/webhooks.py",
+                19,
+                "deliver_webhook",
+                "response = await client.post(url, json=payload, timeout=10)",
+            ),
+            (f"{SITE}/httpx/_client.py", 1859, "post", "return await self.request("),
+            (
+                f"{SITE}/httpx/_transports/default.py",
+                117,
+                "map_httpcore_exceptions",
+                "raise mapped_exc(message) from exc",
+            ),
+        ],
+        "httpx.ReadTimeout: timed out",
+    )
 
 
 def err_report(r: random.Random, kw: dict[str, Any]) -> str:
-    return traceback("thread", [
-        ("/srv/app/app/tasks/reports.py", 58, "generate_report",
-         "frame = build_frame(report_id, filters)"),
-        ("/srv/app/app/reports/frames.py", r.randrange(40, 400), "build_frame",
-         "totals = frame['total'].astype(float)"),
-        (f"{SITE}/pandas/core/generic.py", 6643, "astype",
-         "new_data = self._mgr.astype(dtype=dtype, copy=copy, errors=errors)"),
-    ], f"ValueError: report {kw.get('report_id')}: could not convert string to float: 'N/A'")  # fmt: skip
+    return traceback(
+        "thread",
+        [
+            (
+                "/srv/app/app/tasks/reports.py",
+                58,
+                "generate_report",
+                "frame = build_frame(report_id, filters)",
+            ),
+            (
+                "/srv/app/app/reports/frames.py",
+                r.randrange(40, 400),
+                "build_frame",
+                "totals = frame['total'].astype(float)",
+            ),
+            (
+                f"{SITE}/pandas/core/generic.py",
+                6643,
+                "astype",
+                "new_data = self._mgr.astype(dtype=dtype, copy=copy, errors=errors)",
+            ),
+        ],
+        f"ValueError: report {kw.get('report_id')}: could not convert string to float: 'N/A'",
+    )
 
 
 def err_query_cancelled(r: random.Random, kw: dict[str, Any]) -> str:
-    return traceback("thread", [
-        ("/srv/app/app/tasks/reports.py", 96, "export_csv", "for chunk in cursor.stream(query):"),
-        (f"{SITE}/psycopg/cursor.py", 180, "stream", "raise ex.with_traceback(None)"),
-    ], "psycopg.errors.QueryCanceled: canceling statement due to statement timeout")  # fmt: skip
+    return traceback(
+        "thread",
+        [
+            (
+                "/srv/app/app/tasks/reports.py",
+                96,
+                "export_csv",
+                "for chunk in cursor.stream(query):",
+            ),
+            (f"{SITE}/psycopg/cursor.py", 180, "stream", "raise ex.with_traceback(None)"),
+        ],
+        "psycopg.errors.QueryCanceled: canceling statement due to statement timeout",
+    )
 
 
 def err_card(r: random.Random, kw: dict[str, Any]) -> str:
-    return traceback("thread", [
-        ("/srv/app/app/tasks/billing.py", 33, "charge_card",
-         "charge = stripe.Charge.create(**params)"),
-        (f"{SITE}/stripe/_api_requestor.py", 412, "_interpret_response",
-         "raise self._specific_api_error(rbody, rcode, resp, rheaders)"),
-    ], f"stripe.error.CardError: Request req_{r.getrandbits(48):012x}: Your card was declined. "
-       f"(customer {kw.get('customer_id')})")  # fmt: skip
+    return traceback(
+        "thread",
+        [
+            (
+                "/srv/app/app/tasks/billing.py",
+                33,
+                "charge_card",
+                "charge = stripe.Charge.create(**params)",
+            ),
+            (
+                f"{SITE}/stripe/_api_requestor.py",
+                412,
+                "_interpret_response",
+                "raise self._specific_api_error(rbody, rcode, resp, rheaders)",
+            ),
+        ],
+        f"stripe.error.CardError: Request req_{r.getrandbits(48):012x}: Your card was declined. "
+        f"(customer {kw.get('customer_id')})",
+    )
 
 
 def err_reset(r: random.Random, kw: dict[str, Any]) -> str:
-    return traceback("thread", [
-        ("/srv/app/app/tasks/inventory.py", 112, "sync_inventory",
-         "rows = warehouse_client(warehouse).fetch_stock()"),
-        ("/srv/app/app/warehouse.py", r.randrange(30, 90), "fetch_stock",
-         "return self._session.get(self.url).json()"),
-    ], "ConnectionResetError: [Errno 104] Connection reset by peer")  # fmt: skip
+    return traceback(
+        "thread",
+        [
+            (
+                "/srv/app/app/tasks/inventory.py",
+                112,
+                "sync_inventory",
+                "rows = warehouse_client(warehouse).fetch_stock()",
+            ),
+            (
+                "/srv/app/app/warehouse.py",
+                r.randrange(30, 90),
+                "fetch_stock",
+                "return self._session.get(self.url).json()",
+            ),
+        ],
+        "ConnectionResetError: [Errno 104] Connection reset by peer",
+    )
 
 
 def err_missing(r: random.Random, kw: dict[str, Any]) -> str:
-    return traceback("thread", [
-        ("/srv/app/app/tasks/search.py", 27, "reindex_product",
-         "product = Product.objects.get(pk=product_id)"),
-    ], f"app.models.Product.DoesNotExist: Product matching query does not exist. "
-       f"(pk={kw.get('product_id')})")  # fmt: skip
+    return traceback(
+        "thread",
+        [
+            (
+                "/srv/app/app/tasks/search.py",
+                27,
+                "reindex_product",
+                "product = Product.objects.get(pk=product_id)",
+            ),
+        ],
+        f"app.models.Product.DoesNotExist: Product matching query does not exist. "
+        f"(pk={kw.get('product_id')})",
+    )
 
 
 def err_disk(r: random.Random, kw: dict[str, Any]) -> str:
-    return traceback("thread", [
-        ("/srv/app/app/tasks/maintenance.py", 15, "cleanup_tmp", "shutil.rmtree(path)"),
-        ("/usr/lib/python3.12/shutil.py", 785, "rmtree", "_rmtree_safe_fd(stack, onexc)"),
-    ], f"PermissionError: [Errno 13] Permission denied: '/tmp/upload-{r.getrandbits(24):06x}'")  # fmt: skip
+    return traceback(
+        "thread",
+        [
+            ("/srv/app/app/tasks/maintenance.py", 15, "cleanup_tmp", "shutil.rmtree(path)"),
+            ("/usr/lib/python3.12/shutil.py", 785, "rmtree", "_rmtree_safe_fd(stack, onexc)"),
+        ],
+        f"PermissionError: [Errno 13] Permission denied: '/tmp/upload-{r.getrandbits(24):06x}'",
+    )
 
 
 # --- the workload ---------------------------------------------------------------------------
@@ -242,14 +371,23 @@ class Func:
 PROFILE: dict[str, list[Func]] = {
     "default": [
         Func("app.tasks.search.reindex_product", 45, 3, 0.05, 0.01, kw_product, err_missing),
-        Func("app.tasks.inventory.sync_inventory", 35, 1, 0.4, 0.03, kw_sync, err_reset,
-             cron="*/15 * * * *"),  # fmt: skip
+        Func(
+            "app.tasks.inventory.sync_inventory",
+            35,
+            1,
+            0.4,
+            0.03,
+            kw_sync,
+            err_reset,
+            cron="*/15 * * * *",
+        ),
         Func("app.tasks.flaky.flaky_task", 20, 2, 0.01, 0.5, kw_none, err_reset),
     ],
     "emails": [
         Func("app.tasks.emails.send_email", 80, 3, 0.12, 0.05, kw_email, err_smtp),
-        Func("app.tasks.emails.send_digest", 20, 1, 0.2, 0.02, kw_digest, err_key,
-             cron="0 7 * * *"),  # fmt: skip
+        Func(
+            "app.tasks.emails.send_digest", 20, 1, 0.2, 0.02, kw_digest, err_key, cron="0 7 * * *"
+        ),
     ],
     "webhooks": [
         Func("app.tasks.webhooks.deliver_webhook", 85, 5, 0.08, 0.12, kw_webhook, err_webhook),
@@ -257,30 +395,71 @@ PROFILE: dict[str, list[Func]] = {
     ],
     "reports": [
         Func("app.tasks.reports.generate_report", 70, 1, 4.0, 0.08, kw_report, err_report),
-        Func("app.tasks.reports.export_csv", 30, 2, 8.0, 0.05, kw_report, err_query_cancelled,
-             cron="30 2 * * *"),  # fmt: skip
+        Func(
+            "app.tasks.reports.export_csv",
+            30,
+            2,
+            8.0,
+            0.05,
+            kw_report,
+            err_query_cancelled,
+            cron="30 2 * * *",
+        ),
     ],
     "billing": [Func("app.tasks.billing.charge_card", 100, 3, 0.1, 0.04, kw_charge, err_card)],
     "maintenance": [
-        Func("app.tasks.maintenance.cleanup_tmp", 100, 1, 0.05, 0.01, kw_none, err_disk,
-             cron="0 * * * *"),  # fmt: skip
+        Func(
+            "app.tasks.maintenance.cleanup_tmp",
+            100,
+            1,
+            0.05,
+            0.01,
+            kw_none,
+            err_disk,
+            cron="0 * * * *",
+        ),
     ],
 }
 
 WORKFLOWS: list[tuple[str, list[tuple[str, str, int, list[str]]]]] = [
     # name, steps: (step id, queue, index of the function in PROFILE[queue], dependencies)
-    ("onboarding", [("welcome", "emails", 0, []), ("digest", "emails", 1, ["welcome"]),
-                    ("first-charge", "billing", 0, ["welcome"]),
-                    ("notify", "webhooks", 0, ["digest", "first-charge"])]),
-    ("nightly-etl", [("extract", "default", 1, []), ("transform", "reports", 0, ["extract"]),
-                     ("load", "reports", 1, ["transform"]), ("ping", "webhooks", 0, ["load"])]),
-    ("checkout", [("charge", "billing", 0, []), ("receipt", "emails", 0, ["charge"]),
-                  ("hook", "webhooks", 0, ["charge"])]),
-    ("fan-out-report", [("part-a", "reports", 0, []), ("part-b", "reports", 0, []),
-                        ("part-c", "reports", 0, []),
-                        ("merge", "reports", 1, ["part-a", "part-b", "part-c"]),
-                        ("mail", "emails", 0, ["merge"])]),
-]  # fmt: skip
+    (
+        "onboarding",
+        [
+            ("welcome", "emails", 0, []),
+            ("digest", "emails", 1, ["welcome"]),
+            ("first-charge", "billing", 0, ["welcome"]),
+            ("notify", "webhooks", 0, ["digest", "first-charge"]),
+        ],
+    ),
+    (
+        "nightly-etl",
+        [
+            ("extract", "default", 1, []),
+            ("transform", "reports", 0, ["extract"]),
+            ("load", "reports", 1, ["transform"]),
+            ("ping", "webhooks", 0, ["load"]),
+        ],
+    ),
+    (
+        "checkout",
+        [
+            ("charge", "billing", 0, []),
+            ("receipt", "emails", 0, ["charge"]),
+            ("hook", "webhooks", 0, ["charge"]),
+        ],
+    ),
+    (
+        "fan-out-report",
+        [
+            ("part-a", "reports", 0, []),
+            ("part-b", "reports", 0, []),
+            ("part-c", "reports", 0, []),
+            ("merge", "reports", 1, ["part-a", "part-b", "part-c"]),
+            ("mail", "emails", 0, ["merge"]),
+        ],
+    ),
+]
 
 
 # --- time: each state's age distribution ----------------------------------------------------
@@ -372,22 +551,38 @@ def nullable(value: str | None) -> str:
     return value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n")
 
 
-JOB_COLUMNS = ("id", "queue", "func", "kwargs", "limits", "meta", "state", "priority", "attempts",
-               "max_attempts", "taken_by", "created_at", "started_at", "completed_at",
-               "scheduled_at", "unique_key", "errors", "claim_id")  # fmt: skip
+JOB_COLUMNS = (
+    "id",
+    "queue",
+    "func",
+    "kwargs",
+    "limits",
+    "meta",
+    "state",
+    "priority",
+    "attempts",
+    "max_attempts",
+    "taken_by",
+    "created_at",
+    "started_at",
+    "completed_at",
+    "scheduled_at",
+    "unique_key",
+    "errors",
+    "claim_id",
+)
 
 
-@dataclass
 class Generator:
-    rng_seed: int
-    now: float
-    days: float
-    r: random.Random = field(init=False)
+    """Makes rows from one random stream, so that a seed gives the same rows every time."""
 
-    def __post_init__(self) -> None:
-        self.r = random.Random(self.rng_seed)
-        self.span = self.days * DAY
-        self.workers = [str(uuid.UUID(int=self.r.getrandbits(128), version=4)) for _ in range(WORKERS)]
+    def __init__(self, rng_seed: int, now: float, days: float) -> None:
+        self.r = random.Random(rng_seed)
+        self.now = now
+        self.span = days * DAY
+        self.workers = [
+            str(uuid.UUID(int=self.r.getrandbits(128), version=4)) for _ in range(WORKERS)
+        ]
         self.queues = list(QUEUE_WEIGHTS)
         self.queue_cum = list(accumulate(QUEUE_WEIGHTS.values()))
         self.func_cum = {q: list(accumulate(f.weight for f in fs)) for q, fs in PROFILE.items()}
@@ -399,8 +594,9 @@ class Generator:
         cum = self.func_cum[queue]
         return queue, PROFILE[queue][bisect(cum, r.random() * cum[-1])]
 
-    def row(self, created: float, state: str, queue: str, func: Func,
-            meta: dict[str, Any] | None = None) -> tuple[int, str]:  # fmt: skip
+    def row(
+        self, created: float, state: str, queue: str, func: Func, meta: dict[str, Any] | None = None
+    ) -> tuple[int, str]:
         """One job as (id as int, COPY text line)."""
         r, now = self.r, self.now
         kwargs = func.kwargs(r)
@@ -444,18 +640,34 @@ class Generator:
             # Unique among unfinished jobs (Chancy's partial unique index): from the id.
             unique_key = f"{func.name.rsplit('.', 1)[1]}:{uid.hex[:24]}"
         priority = 0 if r.random() < 0.85 else r.choice((1, 5, 10, -1))
-        limits = '[{"t":"time","v":%d}]' % r.choice((30, 60, 300)) if r.random() < 0.1 else "[]"
+        limits = f'[{{"t":"time","v":{r.choice((30, 60, 300))}}}]' if r.random() < 0.1 else "[]"
         error_list = (
             jtext([{"traceback": func.error(r, kwargs), "attempt": k} for k in range(errors)])
             if errors
             else "[]"
         )
-        line = "\t".join((
-            str(uid), queue, func.name, jtext(kwargs), limits, jtext(meta) if meta else "{}",
-            state, str(priority), str(attempts), str(max_attempts), nullable(taken_by),
-            ts(created), ts(started), ts(completed), ts(scheduled), nullable(unique_key),
-            error_list, nullable(claim_id),
-        ))  # fmt: skip
+        line = "\t".join(
+            (
+                str(uid),
+                queue,
+                func.name,
+                jtext(kwargs),
+                limits,
+                jtext(meta) if meta else "{}",
+                state,
+                str(priority),
+                str(attempts),
+                str(max_attempts),
+                nullable(taken_by),
+                ts(created),
+                ts(started),
+                ts(completed),
+                ts(scheduled),
+                nullable(unique_key),
+                error_list,
+                nullable(claim_id),
+            )
+        )
         return uid.int, line + "\n"
 
 
@@ -472,8 +684,15 @@ def make_workflows(g: Generator, count: int) -> Workflows:
     for _ in range(count):
         name, steps = WORKFLOWS[r.randrange(len(WORKFLOWS))]
         fate = r.random()
-        state = ("completed" if fate < 0.75 else "failed" if fate < 0.85
-                 else "running" if fate < 0.97 else "pending")  # fmt: skip
+        state = (
+            "completed"
+            if fate < 0.75
+            else "failed"
+            if fate < 0.85
+            else "running"
+            if fate < 0.97
+            else "pending"
+        )
         if state in ("running", "pending"):
             age = min(g.span, r.expovariate(1 / 1800)) * 0.9 + 30
         else:
@@ -503,10 +722,23 @@ def make_workflows(g: Generator, count: int) -> Workflows:
                 uid, line = g.row(t, step_state, queue, func, meta={"workflow_id": str(wf_id)})
                 out.jobs.append((g.now - t, uid, line))
                 job_ref = str(uuid.UUID(int=uid))
-            job_data = {"f": func.name, "k": {}, "p": 0, "a": func.max_attempts, "s": created,
-                        "l": [], "u": None, "q": queue, "m": {}}  # fmt: skip
-            out.steps.append("\t".join((str(wf_id), step_id, jtext(job_data), jtext(deps),
-                                        job_ref, ts(created), ts(t))) + "\n")  # fmt: skip
+            job_data = {
+                "f": func.name,
+                "k": {},
+                "p": 0,
+                "a": func.max_attempts,
+                "s": created,
+                "l": [],
+                "u": None,
+                "q": queue,
+                "m": {},
+            }
+            out.steps.append(
+                "\t".join(
+                    (str(wf_id), step_id, jtext(job_data), jtext(deps), job_ref, ts(created), ts(t))
+                )
+                + "\n"
+            )
         if state == "failed" and not failed:
             state = "completed"
         out.workflows.append(
@@ -570,8 +802,10 @@ class Progress:
         rate = self.done / max(now - self.start, 1e-9)
         eta = (self.total - self.done) / rate if rate else 0
         bar = "#" * int(fraction * 30)
-        text = (f"[{bar:<30}] {fraction:6.1%} {self.done:,}/{self.total:,} jobs "
-                f"{rate:,.0f}/s ETA {eta:4.0f}s")  # fmt: skip
+        text = (
+            f"[{bar:<30}] {fraction:6.1%} {self.done:,}/{self.total:,} jobs "
+            f"{rate:,.0f}/s ETA {eta:4.0f}s"
+        )
         self.stream.write(("\r" + text) if self.tty else text + "\n")
         if self.tty and self.done >= self.total:
             self.stream.write("\n")
@@ -583,9 +817,14 @@ def exists(conn: psycopg.Connection[Any], table: str) -> bool:
     return bool(row and row[0])
 
 
-def copy_lines(conn: psycopg.Connection[Any], table: str, columns: tuple[str, ...],
-               chunks: Iterator[list[str]], progress: Progress | None = None,
-               freeze: bool = False) -> None:  # fmt: skip
+def copy_lines(
+    conn: psycopg.Connection[Any],
+    table: str,
+    columns: tuple[str, ...],
+    chunks: Iterator[list[str]],
+    progress: Progress | None = None,
+    freeze: bool = False,
+) -> None:
     """COPY text lines; `freeze` (only right after a TRUNCATE in the same transaction) writes
     the rows already frozen, which spares VACUUM a pass over them."""
     statement = sql.SQL("COPY {} ({}) FROM STDIN {}").format(
@@ -618,10 +857,14 @@ def delete_seeded(conn: psycopg.Connection[Any], prefix: str) -> set[str]:
     jobs, workflows, steps = f"{prefix}jobs", f"{prefix}workflows", f"{prefix}workflow_steps"
     if exists(conn, workflows):
         if only_seeded(workflows):
-            conn.execute(sql.SQL("TRUNCATE {}, {}").format(*map(sql.Identifier, (steps, workflows))))
+            conn.execute(
+                sql.SQL("TRUNCATE {}, {}").format(*map(sql.Identifier, (steps, workflows)))
+            )
             truncated |= {steps, workflows}
         else:  # steps go with their workflow (ON DELETE CASCADE)
-            conn.execute(sql.SQL("DELETE FROM {} WHERE {}").format(sql.Identifier(workflows), seeded))
+            conn.execute(
+                sql.SQL("DELETE FROM {} WHERE {}").format(sql.Identifier(workflows), seeded)
+            )
     if only_seeded(jobs):
         conn.execute(sql.SQL("TRUNCATE {}").format(sql.Identifier(jobs)))
         truncated.add(jobs)
@@ -659,11 +902,27 @@ def add_crons(conn: psycopg.Connection[Any], prefix: str, g: Generator) -> int:
             if func.cron is None:
                 continue
             key = CRON_KEY_PREFIX + func.name.rsplit(".", 1)[1]
-            job = {"f": func.name, "k": func.kwargs(g.r), "p": 0, "a": func.max_attempts,
-                   "s": g.now, "l": [], "u": key, "q": queue, "m": {}}  # fmt: skip
+            job = {
+                "f": func.name,
+                "k": func.kwargs(g.r),
+                "p": 0,
+                "a": func.max_attempts,
+                "s": g.now,
+                "l": [],
+                "u": key,
+                "q": queue,
+                "m": {},
+            }
             last = g.now - g.r.uniform(30, 3600)
-            rows.append((key, json.dumps(job), func.cron, datetime.fromtimestamp(last, UTC),
-                         datetime.fromtimestamp(g.now + g.r.uniform(30, 3600), UTC)))  # fmt: skip
+            rows.append(
+                (
+                    key,
+                    json.dumps(job),
+                    func.cron,
+                    datetime.fromtimestamp(last, UTC),
+                    datetime.fromtimestamp(g.now + g.r.uniform(30, 3600), UTC),
+                )
+            )
     with conn.cursor() as cursor:
         cursor.executemany(
             sql.SQL(
@@ -708,14 +967,36 @@ def seed(
         wf.jobs = wf.jobs[:jobs]
         bar = Progress(jobs, progress)
         t = time.perf_counter()
-        copy_lines(conn, f"{prefix}jobs", JOB_COLUMNS, job_chunks(g, jobs - len(wf.jobs), wf.jobs), bar,
-                   freeze=f"{prefix}jobs" in truncated)
+        copy_lines(
+            conn,
+            f"{prefix}jobs",
+            JOB_COLUMNS,
+            job_chunks(g, jobs - len(wf.jobs), wf.jobs),
+            bar,
+            freeze=f"{prefix}jobs" in truncated,
+        )
         timings["copy_jobs_s"] = time.perf_counter() - t
         if has_workflows:
-            copy_lines(conn, f"{prefix}workflows", ("id", "name", "state", "created_at", "updated_at"),
-                       iter([wf.workflows]))  # fmt: skip
-            copy_lines(conn, f"{prefix}workflow_steps", ("workflow_id", "step_id", "job_data",
-                       "dependencies", "job_id", "created_at", "updated_at"), iter([wf.steps]))  # fmt: skip
+            copy_lines(
+                conn,
+                f"{prefix}workflows",
+                ("id", "name", "state", "created_at", "updated_at"),
+                iter([wf.workflows]),
+            )
+            copy_lines(
+                conn,
+                f"{prefix}workflow_steps",
+                (
+                    "workflow_id",
+                    "step_id",
+                    "job_data",
+                    "dependencies",
+                    "job_id",
+                    "created_at",
+                    "updated_at",
+                ),
+                iter([wf.steps]),
+            )
         cron_count = add_crons(conn, prefix, g) if crons and exists(conn, f"{prefix}cron") else 0
         declared = declare_queues(conn, prefix)
         conn.commit()
@@ -724,7 +1005,9 @@ def seed(
             conn.autocommit = True
             for table in ("jobs", "workflows", "workflow_steps", "cron", "queues"):
                 if exists(conn, prefix + table):
-                    conn.execute(sql.SQL("VACUUM (ANALYZE) {}").format(sql.Identifier(prefix + table)))
+                    conn.execute(
+                        sql.SQL("VACUUM (ANALYZE) {}").format(sql.Identifier(prefix + table))
+                    )
             timings["vacuum_s"] = time.perf_counter() - t
     timings["total_s"] = time.perf_counter() - started
     return {

@@ -67,6 +67,7 @@ class AuthController(Controller):
             previous = read_token(request, ctx.settings.session_cookie)
             if previous is not None:
                 await revoke_session(db, ctx.chancy, previous[0])
+                ctx.sessions.discard(previous[0])
             new = await create_session(db, ctx.chancy, ctx.settings, data.username, role)
         return Response(
             LoginResponse(
@@ -95,6 +96,7 @@ class AuthController(Controller):
         if found is not None:
             async with connect(ctx) as db:
                 await revoke_session(db, ctx.chancy, found[0])
+            ctx.sessions.discard(found[0])
         await ctx.auth.logout(request)
         return Response(
             LogoutResponse(success=True), cookies=[_cookie(ctx, request, "", max_age=0)]

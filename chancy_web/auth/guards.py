@@ -52,8 +52,12 @@ async def authenticate(connection: ASGIConnection) -> User:  # type: ignore[type
         )
     else:
         token, via_cookie = found
-        async with ctx.chancy.pool.connection(timeout=ctx.settings.pool_timeout_s) as conn:
-            session = await load_session(conn, ctx.chancy, ctx.settings, token)
+        session = ctx.sessions.get(token)
+        if session is None:
+            async with ctx.chancy.pool.connection(timeout=ctx.settings.pool_timeout_s) as conn:
+                session = await load_session(conn, ctx.chancy, ctx.settings, token)
+            if session is not None:
+                ctx.sessions.put(token, session)
         if session is None:
             raise NotAuthorizedException("Session expired or revoked; log in again")
         if via_cookie and connection.scope.get("method", "GET") not in SAFE_METHODS:

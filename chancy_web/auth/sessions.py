@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from datetime import datetime
 
@@ -12,6 +11,7 @@ from psycopg import AsyncConnection, sql
 from psycopg.rows import class_row
 
 from chancy_web.auth.roles import Role
+from chancy_web.auth.session_cache import Session, digest
 from chancy_web.db import table
 from chancy_web.settings import Settings
 
@@ -20,22 +20,10 @@ from chancy_web.settings import Settings
 TOUCH_INTERVAL_S = 60
 
 
-class Session(msgspec.Struct, kw_only=True):
-    username: str
-    role: Role
-    csrf_token: str
-    expires_at: datetime
-    stale: bool
-
-
 class NewSession(msgspec.Struct, kw_only=True):
     token: str
     csrf_token: str
     expires_at: datetime
-
-
-def _digest(token: str) -> bytes:
-    return hashlib.sha256(token.encode()).digest()
 
 
 async def create_session(
@@ -50,7 +38,7 @@ async def create_session(
             RETURNING expires_at
             """
         ).format(sessions=table(chancy, "web_sessions")),
-        (_digest(token), username, role.value, csrf_token, settings.session_max_age_s),
+        (digest(token), username, role.value, csrf_token, settings.session_max_age_s),
     )
     row = await cursor.fetchone()
     assert row is not None
@@ -73,7 +61,7 @@ async def load_session(
                   AND last_seen_at > now() - make_interval(secs => %s)
                 """
             ).format(sessions=table(chancy, "web_sessions")),
-            (TOUCH_INTERVAL_S, _digest(token), settings.session_idle_timeout_s),
+            (TOUCH_INTERVAL_S, digest(token), settings.session_idle_timeout_s),
         )
         session = await cursor.fetchone()
     if session is not None and session.stale:
@@ -81,7 +69,7 @@ async def load_session(
             sql.SQL("UPDATE {sessions} SET last_seen_at = now() WHERE token_hash = %s").format(
                 sessions=table(chancy, "web_sessions")
             ),
-            (_digest(token),),
+            (digest(token),),
         )
     return session
 
@@ -91,7 +79,7 @@ async def revoke_session(conn: AsyncConnection, chancy: Chancy, token: str) -> N
         sql.SQL("DELETE FROM {sessions} WHERE token_hash = %s").format(
             sessions=table(chancy, "web_sessions")
         ),
-        (_digest(token),),
+        (digest(token),),
     )
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 from chancy import Reference
 from litestar.testing import AsyncTestClient
@@ -274,3 +276,20 @@ async def test_a_custom_backend_can_authenticate_requests(dsn, chancy):
 def test_create_app_refuses_to_run_without_an_auth_backend(chancy):
     with pytest.raises(TypeError, match="authentication_backend"):
         create_app(chancy, authentication_backend=None)  # type: ignore[arg-type]
+
+
+async def test_a_session_revoked_elsewhere_ends_within_the_cache_time(dsn, chancy):
+    async with AsyncTestClient(web_app(dsn, session_cache_s=0.5)) as replica:
+        headers = await login(replica)
+        assert (await replica.get("/api/v1/session", headers=headers)).status_code == 200
+        # Another replica logs the session out: only the database knows.
+        token = headers["Authorization"].split()[1]
+        async with chancy.pool.connection() as conn:
+            await conn.execute(
+                sql.SQL("DELETE FROM {} WHERE token_hash = sha256(convert_to(%s, 'UTF8'))").format(
+                    sql.Identifier(f"{chancy.prefix}web_sessions")
+                ),
+                (token,),
+            )
+        await asyncio.sleep(0.6)
+        assert (await replica.get("/api/v1/session", headers=headers)).status_code == 401

@@ -1,16 +1,17 @@
-// After `vite build`: move SvelteKit's inline bootstrap script out of index.html so the
-// dashboard runs under a Content-Security-Policy without 'unsafe-inline' scripts.
+// After `vite build`: replace SvelteKit's inline bootstrap script in index.html by a file, so
+// the dashboard runs under a Content-Security-Policy without 'unsafe-inline' scripts.
 //
-// The bootstrap names the base path, which is only known when the server starts (it rewrites
-// the placeholder in index.html). The external copy instead derives the base from its own URL,
-// `<base>/_app/immutable/boot.<hash>.js`, so it is a plain immutable, cacheable asset. It is
-// async (it need not wait for the stylesheets) and first starts the page's API requests
-// (src/lib/early.ts), so they run while the app's code downloads.
+// `_app/immutable/boot.<hash>.js` is loaded async from the top of <head>. It
+// 1. derives the base path from its own URL rather than naming it: the server only rewrites the
+//    base-path placeholder in index.html, so the file stays immutable and cacheable;
+// 2. starts the page's first API requests (src/lib/early.ts, bundled in here), so they run
+//    while the app's code downloads; the app's client takes their responses later;
+// 3. runs SvelteKit's bootstrap, mounting the app in #app once the body is parsed.
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { build } from 'vite';
 import { BASE_PLACEHOLDER } from '../svelte.config.js';
 
@@ -23,7 +24,8 @@ if (inline.length !== 1) {
 	throw new Error(`expected one inline bootstrap script in index.html, found ${inline.length}`);
 }
 const [tag, body] = /** @type {[string, string]} */ ([inline[0][0], inline[0][1]]);
-if (!body.includes('document.currentScript')) {
+const PARENT = 'document.currentScript.parentElement';
+if (!body.includes(PARENT)) {
 	throw new Error('the bootstrap script changed shape: review scripts/postbuild.js');
 }
 
@@ -42,25 +44,36 @@ const bundled = await build({
 });
 const early = (Array.isArray(bundled) ? bundled[0] : bundled).output[0].code;
 
-const quoted = `"${BASE_PLACEHOLDER}`;
-const boot =
-	early.trim() +
-	'\n{\n' +
-	'const __chancy_base = new URL(document.currentScript.src).pathname' +
-	".replace(/\\/_app\\/immutable\\/[^/]*$/, '');\n" +
-	'try { __chancyEarly.startEarly(__chancy_base, new URL(location.href)); } catch {}\n' +
-	body.split(quoted).join('__chancy_base + "').trim() +
-	'\n}\n';
+const kit = body
+	.split(`"${BASE_PLACEHOLDER}`)
+	.join('__chancy_base + "')
+	.replace(PARENT, "document.getElementById('app')")
+	.trim();
+const boot = `${early.trim()}
+{
+const __chancy_base = new URL(document.currentScript.src).pathname.replace(/\\/_app\\/immutable\\/[^/]*$/, '');
+try { __chancyEarly.startEarly(__chancy_base, new URL(location.href)); } catch {}
+const __chancy_boot = () => ${kit};
+if (document.getElementById('app')) __chancy_boot();
+else document.addEventListener('DOMContentLoaded', __chancy_boot, { once: true });
+}
+`;
 if (boot.includes(BASE_PLACEHOLDER)) throw new Error('base placeholder left in the bootstrap');
-
 const hash = createHash('sha256').update(boot).digest('base64url').slice(0, 10);
 const bootName = `_app/immutable/boot.${hash}.js`;
 writeFileSync(join(out, bootName), boot);
-html = html.replace(tag, `<script async src="${BASE_PLACEHOLDER}/${bootName}"></script>`);
+compress(join(out, bootName));
+
+html = html.replace(tag, '');
+html = html.replace(
+	/(\n\s*)<link /,
+	`$1<script async src="${BASE_PLACEHOLDER}/${bootName}"></script>$1<link `
+);
 if (/<script(?![^>]*\bsrc=)[^>]*>/.test(html) || /\son[a-z]+=/i.test(html)) {
 	throw new Error('index.html still has inline script');
 }
 writeFileSync(indexPath, html);
+compress(indexPath);
 
 // Precompress what changed (adapter-static compressed the rest), and anything it skipped.
 function compress(file) {
@@ -76,8 +89,6 @@ function compress(file) {
 		})
 	);
 }
-compress(indexPath);
-compress(join(out, bootName));
 
 // Inline style attributes in the compiled templates (SvelteKit's route announcer) are allowed
 // by their hashes ('unsafe-hashes'), not by 'unsafe-inline'; the server reads them from here.
@@ -113,7 +124,10 @@ function nodeFiles(index) {
 const routes = manifest._.routes
 	.filter((route) => route.page)
 	.map((route) => {
-		const nodes = [...route.page.layouts, route.page.leaf].filter((n) => n !== undefined);
+		// The error pages too: the router loads them with every page, in case it fails.
+		const nodes = [...route.page.layouts, ...route.page.errors, route.page.leaf].filter(
+			(n) => n !== undefined && n !== null
+		);
 		const files = nodes.map(nodeFiles);
 		const fresh = (key) =>
 			[...new Set(files.flatMap((f) => f[key]))].filter((f) => !inIndex.has(f));

@@ -15,8 +15,8 @@ interface Early {
 	response: Promise<Response>;
 }
 type EarlyMap = Map<string, Early>;
-const KEY = '__chancyEarly';
-const MAX_AGE_MS = 10_000;
+const KEY = '__chancyEarlyResponses';
+const MAX_AGE_MS = 3_000;
 
 function store(): EarlyMap {
 	const scope = globalThis as unknown as Record<string, EarlyMap | undefined>;

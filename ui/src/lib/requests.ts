@@ -37,30 +37,26 @@ function url(path: string, query?: Query): string {
 
 /**
  * The GET requests (paths under the base path, with their queries) that the page at `path`
- * makes as soon as it opens.
+ * needs for its first screen: who is logged in, and the page's main data. Secondary data
+ * (counts, filter choices) is left to the page, so that these few requests do not hold up the
+ * app's own files, which share the browser's few connections to the server.
  */
 export function pageRequests(path: string, search: URLSearchParams): string[] {
 	if (path === '/login') return [];
 	const [, section, rawId] = path.split('/');
 	const id = rawId ? decodeURIComponent(rawId) : null;
-	const requests = [url('/session'), url('/configuration')];
+	const requests = [url('/session')];
 	const jobs = (query: ListJobsQuery) => url('/jobs', { ...query, pagination: 'true' });
 	if (!section) {
-		requests.push(url('/jobs/counts'), url('/workers'), url('/queues'), jobs(RECENT_FAILURES));
-	} else if (section === 'jobs' && id) {
-		requests.push(url(`/jobs/${encodeURIComponent(id)}`));
+		requests.push(url('/jobs/counts'), jobs(RECENT_FAILURES));
 	} else if (section === 'jobs') {
-		requests.push(jobs(toApiQuery(parseJobQuery(search))), url('/jobs/counts'));
-		requests.push(url('/queues'), url('/jobs/functions'));
-	} else if (section === 'queues' && id) {
-		requests.push(url(`/queues/${encodeURIComponent(id)}`), url('/jobs/counts'));
-		requests.push(jobs(queueJobs(id)), url('/workers'));
+		requests.push(
+			id ? url(`/jobs/${encodeURIComponent(id)}`) : jobs(toApiQuery(parseJobQuery(search)))
+		);
 	} else if (section === 'queues') {
-		requests.push(url('/queues'), url('/jobs/counts'));
-	} else if (section === 'workers' && id) {
-		requests.push(url(`/workers/${encodeURIComponent(id)}`), jobs(workerJobs(id)));
+		requests.push(id ? url(`/queues/${encodeURIComponent(id)}`) : url('/queues'));
 	} else if (section === 'workers') {
-		requests.push(url('/workers'));
+		requests.push(id ? url(`/workers/${encodeURIComponent(id)}`) : url('/workers'));
 	}
 	return requests;
 }

@@ -15,15 +15,16 @@ class Session {
 	role = $state<Role | null>(null);
 	plugins = $state<string[]>([]);
 
-	/** Ask the server who we are; false when not logged in. */
+	/** Ask the server who we are (and which plugins it runs); false when not logged in. */
 	async load(): Promise<boolean> {
+		// The plugins only add menu entries: the page need not wait for them.
+		api
+			.GET('/api/v1/configuration')
+			.then(unwrap)
+			.then((config) => (this.plugins = config.plugins))
+			.catch(() => undefined);
 		try {
-			const [info, config] = await Promise.all([
-				api.GET('/api/v1/session').then(unwrap),
-				api.GET('/api/v1/configuration').then(unwrap)
-			]);
-			this.set(info);
-			this.plugins = config.plugins;
+			this.set(unwrap(await api.GET('/api/v1/session')));
 			return true;
 		} catch {
 			if (this.status !== 'authenticated') this.clear();

@@ -2,10 +2,11 @@
  * j / k move the focus down and up the list's rows (Enter then opens the job, as any link);
  * x toggles the focused row's checkbox. Ignored while typing in a field.
  */
+import { typing } from '$lib/shortcuts';
+
 export function rowKeys(event: KeyboardEvent): void {
 	if (event.defaultPrevented || event.metaKey || event.ctrlKey || event.altKey) return;
-	const target = event.target as HTMLElement | null;
-	if (target?.closest('input, textarea, select, [contenteditable="true"]')) return;
+	if (typing(event)) return;
 	if (!['j', 'k', 'x'].includes(event.key)) return;
 	const links = [...document.querySelectorAll<HTMLElement>('[data-row-link]')];
 	if (!links.length) return;

@@ -1,0 +1,52 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { navigationKeys } from './shortcuts';
+
+const press = (
+	handler: (e: KeyboardEvent) => void,
+	key: string,
+	target: EventTarget = document.body
+) => {
+	const event = new KeyboardEvent('keydown', { key, cancelable: true });
+	Object.defineProperty(event, 'target', { value: target });
+	handler(event);
+	return event;
+};
+
+afterEach(() => {
+	document.body.innerHTML = '';
+	vi.useRealTimers();
+});
+
+describe('navigationKeys', () => {
+	it('goes to a section with "g" then a letter', () => {
+		const go = vi.fn();
+		const keys = navigationKeys(go);
+		press(keys, 'g');
+		expect(press(keys, 'j').defaultPrevented).toBe(true);
+		expect(go).toHaveBeenCalledWith('/jobs');
+		press(keys, 'w');
+		expect(go).toHaveBeenCalledTimes(1);
+	});
+
+	it('forgets a lone "g" after a pause', () => {
+		vi.useFakeTimers();
+		const go = vi.fn();
+		const keys = navigationKeys(go, 1000);
+		press(keys, 'g');
+		vi.advanceTimersByTime(1001);
+		press(keys, 'q');
+		expect(go).not.toHaveBeenCalled();
+	});
+
+	it('ignores keys typed into fields and focuses search with "/"', () => {
+		document.body.innerHTML = '<input id="other"><input data-shortcut="search">';
+		const go = vi.fn();
+		const keys = navigationKeys(go);
+		const field = document.getElementById('other')!;
+		press(keys, 'g', field);
+		press(keys, 'j', field);
+		expect(go).not.toHaveBeenCalled();
+		press(keys, '/');
+		expect(document.activeElement?.getAttribute('data-shortcut')).toBe('search');
+	});
+});
