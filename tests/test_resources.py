@@ -68,12 +68,19 @@ async def test_lists_the_running_worker(client, admin, worker, chancy):
     assert (await client.get("/api/v1/workers/ghost", headers=admin)).status_code == 404
 
 
-async def test_system_reports_versions_and_prefix(client, admin):
+async def test_system_reports_versions_schema_pool_and_listener(client, admin):
     body = (await client.get("/api/v1/system", headers=admin)).json()
     assert body["chancy_version"] == version("chancy")
     assert body["chancy_web_version"] == version("chancy-web")
     assert body["database"]["prefix"] == "chancy_"
     assert body["database"]["version"].startswith("PostgreSQL")
+    migrations = {m["key"]: m for m in body["migrations"]}
+    assert {"chancy", "cron", "workflow", "metrics"} <= set(migrations)
+    assert migrations["chancy"]["version"] == migrations["chancy"]["latest"] == 8
+    assert body["up_to_date"] is True and all(m["up_to_date"] for m in migrations.values())
+    assert body["pool"]["max_size"] == 20 and body["pool"]["size"] >= 1
+    assert body["events"]["channel"] == "chancy_events"
+    assert body["events"]["state"] in ("connected", "connecting", "idle", "reconnecting", "stopped")
 
 
 async def test_configuration_and_plugins_list_the_chancy_plugins(dsn, chancy):

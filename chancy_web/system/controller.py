@@ -2,12 +2,14 @@ from __future__ import annotations
 
 from importlib.metadata import version
 
-from litestar import Controller, Response, get
+from litestar import Controller, Request, Response, get
 
 from chancy_web import migrations
 from chancy_web.__about__ import __version__
 from chancy_web.context import Ctx
 from chancy_web.db import connect
+from chancy_web.events.controller import listener_for
+from chancy_web.system import queries
 from chancy_web.system.schemas import (
     Configuration,
     DatabaseInfo,
@@ -59,16 +61,25 @@ class SystemController(Controller):
     async def get_configuration(self, ctx: Ctx) -> Configuration:
         return Configuration(plugins=[type(p).__name__ for p in ctx.chancy.plugins.values()])
 
-    @get("/system", operation_id="getSystem", summary="Versions and database")
-    async def get_system(self, ctx: Ctx) -> SystemInfo:
+    @get(
+        "/system",
+        operation_id="getSystem",
+        summary="Versions, database, schema versions, connection pool and live-event listener",
+    )
+    async def get_system(self, ctx: Ctx, request: Request) -> SystemInfo:  # type: ignore[type-arg]
         async with connect(ctx) as db:
             cursor = await db.execute("SELECT version()")
             row = await cursor.fetchone()
-            return SystemInfo(
-                chancy_version=version("chancy"),
-                chancy_web_version=__version__,
-                database=DatabaseInfo(version=row[0] if row else None, prefix=ctx.chancy.prefix),
-            )
+            migration_states = await queries.migration_states(db, ctx.chancy)
+        return SystemInfo(
+            chancy_version=version("chancy"),
+            chancy_web_version=__version__,
+            database=DatabaseInfo(version=row[0] if row else None, prefix=ctx.chancy.prefix),
+            migrations=migration_states,
+            up_to_date=all(m.up_to_date for m in migration_states),
+            pool=queries.pool_stats(ctx.chancy),
+            events=listener_for(request.app).status(),
+        )
 
     @get("/plugins", operation_id="listPlugins", summary="Every Chancy plugin in use")
     async def list_plugins(self, ctx: Ctx) -> list[PluginInfo]:

@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import msgspec
 
+from chancy_web.events.schemas import ListenerStatus
+
 
 class Health(msgspec.Struct, kw_only=True):
     status: str
@@ -26,10 +28,36 @@ class DatabaseInfo(msgspec.Struct, kw_only=True):
     prefix: str
 
 
+class MigrationState(msgspec.Struct, kw_only=True):
+    #: `chancy` for Chancy's own tables, else a plugin's migrate key (`web` for chancy-web).
+    key: str
+    #: The schema version the database is at (0: never migrated).
+    version: int
+    #: The newest version this installation knows.
+    latest: int
+    up_to_date: bool
+
+
+class PoolStats(msgspec.Struct, kw_only=True):
+    """Chancy's connection pool in this process (shared with its worker in plugin mode)."""
+
+    min_size: int
+    max_size: int
+    size: int
+    available: int
+    requests_waiting: int
+
+
 class SystemInfo(msgspec.Struct, kw_only=True):
+    """The reference's fields, plus what an operator needs to see the installation's health."""
+
     chancy_version: str
     chancy_web_version: str
     database: DatabaseInfo
+    migrations: list[MigrationState]
+    up_to_date: bool
+    pool: PoolStats
+    events: ListenerStatus
 
 
 class PluginInfo(msgspec.Struct, kw_only=True):
