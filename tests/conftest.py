@@ -15,6 +15,7 @@ import threading
 import time
 import uuid
 from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -45,6 +46,33 @@ LIVE_QUEUE = "live"
 
 def auth_backend() -> SimpleAuthBackend:
     return SimpleAuthBackend(USERS, roles=ROLES)
+
+
+def tagged_queue(name: str) -> Queue:
+    """An asyncio queue worked only by the workers of `worker_for(chancy, name)`."""
+    return Queue(
+        name,
+        executor=Chancy.Executor.Async,
+        polling_interval=1,
+        concurrency=8,
+        tags={f"role={name}-worker"},
+    )
+
+
+@asynccontextmanager
+async def worker_for(chancy: Chancy, queue_name: str) -> AsyncIterator[Worker]:
+    """A real worker for the `tagged_queue` of that name, stopped on exit."""
+    worker = Worker(
+        chancy,
+        register_signal_handlers=False,
+        queue_change_poll_interval=1,
+        tags={f"role={queue_name}-worker"},
+    )
+    await worker.start()
+    try:
+        yield worker
+    finally:
+        await worker.stop()
 
 
 def free_port() -> int:
@@ -98,16 +126,7 @@ async def chancy(dsn: str) -> AsyncIterator[Chancy]:
         await app.migrate()
         # Each queue is worked by exactly one of the tests' workers, chosen by tag.
         for name in (TEST_QUEUE, LIVE_QUEUE):
-            await app.declare(
-                Queue(
-                    name,
-                    executor=Chancy.Executor.Async,
-                    polling_interval=1,
-                    concurrency=8,
-                    tags={f"role={name}-worker"},
-                ),
-                upsert=True,
-            )
+            await app.declare(tagged_queue(name), upsert=True)
         yield app
 
 
@@ -116,17 +135,11 @@ async def worker(chancy: Chancy) -> AsyncIterator[Worker]:
     """A real worker processing the `test` queue (the Api plugin is not run by it)."""
     api = chancy.plugins.pop("chancy.api")
     try:
-        w = Worker(
-            chancy,
-            register_signal_handlers=False,
-            queue_change_poll_interval=1,
-            tags={f"role={TEST_QUEUE}-worker"},
-        )
-        await w.start()
+        async with worker_for(chancy, TEST_QUEUE) as w:
+            chancy.plugins["chancy.api"] = api
+            yield w
     finally:
         chancy.plugins["chancy.api"] = api
-    yield w
-    await w.stop()
 
 
 async def run_job(chancy: Chancy, func: str, **kwargs: Any) -> uuid.UUID:
@@ -244,19 +257,10 @@ def live_server(dsn: str, chancy: Chancy) -> Iterator[LiveServer]:
         # Login limits lifted: schemathesis fuzzes /login from this one client address.
         limits = Settings(login_failures_per_user=10_000, login_failures_per_client=10_000)
         api = Api(port=port, authentication_backend=auth_backend(), settings=limits)
-        async with make_chancy(dsn, api) as app:
-            w = Worker(
-                app,
-                register_signal_handlers=False,
-                queue_change_poll_interval=1,
-                tags={f"role={LIVE_QUEUE}-worker"},
-            )
-            await w.start()
-            loop = asyncio.get_running_loop()
-            stop["loop"], stop["event"] = loop, asyncio.Event()
+        async with make_chancy(dsn, api) as app, worker_for(app, LIVE_QUEUE):
+            stop["loop"], stop["event"] = asyncio.get_running_loop(), asyncio.Event()
             ready.set()
             await stop["event"].wait()
-            await w.stop()
 
     thread = threading.Thread(target=asyncio.run, args=(main(),), daemon=True)
     thread.start()

@@ -155,6 +155,27 @@ def parse_filters(text: str | None) -> tuple[Condition, ...]:
     )
 
 
+# The paging parameters of every list that pages like the reference (jobs, workflows).
+LimitParam = Annotated[
+    int, QueryParameter(ge=1, description="Page size; values above the maximum are clamped")
+]
+BeforeParam = Annotated[
+    str | None,
+    QueryParameter(description="An id (the reference's paging: older ids follow) or a next_cursor"),
+]
+CursorParam = Annotated[
+    str | None, QueryParameter(description="An opaque next_cursor or prev_cursor from a page")
+]
+PaginationParam = Annotated[
+    str | None,
+    QueryParameter(description="`true` for a page envelope; otherwise a bare array (reference)"),
+]
+FiltersParam = Annotated[
+    str | None,
+    QueryParameter(description='JSON array of [field, operator, value], e.g. [["state","=","x"]]'),
+]
+
+
 async def provide_job_filter(
     ctx: Ctx,
     job_state: Annotated[
@@ -164,30 +185,11 @@ async def provide_job_filter(
     func: Annotated[
         str | None, QueryParameter(description="Only jobs whose function name contains this")
     ] = None,
-    limit: Annotated[
-        int, QueryParameter(ge=1, description="Page size; values above the maximum are clamped")
-    ] = 100,
-    before: Annotated[
-        str | None,
-        QueryParameter(
-            description="A job id (reference behaviour: older ids, newest first) or a next_cursor"
-        ),
-    ] = None,
-    cursor: Annotated[
-        str | None, QueryParameter(description="An opaque next_cursor or prev_cursor from a page")
-    ] = None,
-    pagination: Annotated[
-        str | None,
-        QueryParameter(
-            description="`true` for a page envelope; otherwise a bare array (reference)"
-        ),
-    ] = None,
-    filters: Annotated[
-        str | None,
-        QueryParameter(
-            description='JSON array of [field, operator, value], e.g. [["attempts",">=","2"]]'
-        ),
-    ] = None,
+    limit: LimitParam = 100,
+    before: BeforeParam = None,
+    cursor: CursorParam = None,
+    pagination: PaginationParam = None,
+    filters: FiltersParam = None,
 ) -> JobFilter:
     before, cursor = before or None, cursor or None  # `?before=&cursor=` means neither
     if before is not None and cursor is not None:

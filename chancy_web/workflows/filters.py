@@ -15,7 +15,16 @@ from litestar.exceptions import ValidationException
 from litestar.params import QueryParameter
 
 from chancy_web.context import Ctx
-from chancy_web.jobs.filters import Condition, Cursor, parse_triples
+from chancy_web.jobs.filters import (
+    BeforeParam,
+    Condition,
+    Cursor,
+    CursorParam,
+    FiltersParam,
+    LimitParam,
+    PaginationParam,
+    parse_triples,
+)
 from chancy_web.workflows.schemas import WORKFLOW_STATES, WorkflowState
 
 #: Each filterable column and the operators it allows (the reference's set).
@@ -64,28 +73,11 @@ async def provide_workflow_filter(
     name: Annotated[
         str | None, QueryParameter(description="Only workflows whose name contains this")
     ] = None,
-    limit: Annotated[
-        int, QueryParameter(ge=1, description="Page size; values above the maximum are clamped")
-    ] = 100,
-    before: Annotated[
-        str | None,
-        QueryParameter(description="A workflow id (older ones follow) or a next_cursor"),
-    ] = None,
-    cursor: Annotated[
-        str | None, QueryParameter(description="An opaque next_cursor or prev_cursor from a page")
-    ] = None,
-    pagination: Annotated[
-        str | None,
-        QueryParameter(
-            description="`true` for a page envelope; otherwise a bare array (reference)"
-        ),
-    ] = None,
-    filters: Annotated[
-        str | None,
-        QueryParameter(
-            description='JSON array of [field, operator, value], e.g. [["name","~","report"]]'
-        ),
-    ] = None,
+    limit: LimitParam = 100,
+    before: BeforeParam = None,
+    cursor: CursorParam = None,
+    pagination: PaginationParam = None,
+    filters: FiltersParam = None,
 ) -> WorkflowFilter:
     before, cursor = before or None, cursor or None  # `?before=&cursor=` means neither
     if before is not None and cursor is not None:

@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 
 import pytest
-from chancy import Chancy, Queue, Worker
+from chancy import Chancy, Worker
 from chancy.plugins.cron import Cron
 from litestar.testing import AsyncTestClient
 
+from tests.conftest import tagged_queue, worker_for
 from tests.test_extensions import plugin_client
 
 #: Worked only by `cron_worker`.
@@ -22,31 +23,15 @@ async def cron_chancy(dsn: str, chancy: Chancy) -> AsyncIterator[Chancy]:  # cha
     app = Chancy(dsn, plugins=[Cron(poll_interval=1)], no_default_plugins=True)
     async with app:
         await app.migrate()  # the Cron plugin's table
-        await app.declare(
-            Queue(
-                CRON_QUEUE,
-                executor=Chancy.Executor.Async,
-                polling_interval=1,
-                concurrency=4,
-                tags={f"role={CRON_QUEUE}-worker"},
-            ),
-            upsert=True,
-        )
+        await app.declare(tagged_queue(CRON_QUEUE), upsert=True)
         yield app
 
 
 @pytest.fixture(scope="module")
 async def cron_worker(cron_chancy: Chancy) -> AsyncIterator[Worker]:
     """Polls the schedules every second (the Cron plugin does not wait for leadership)."""
-    worker = Worker(
-        cron_chancy,
-        register_signal_handlers=False,
-        queue_change_poll_interval=1,
-        tags={f"role={CRON_QUEUE}-worker"},
-    )
-    await worker.start()
-    yield worker
-    await worker.stop()
+    async with worker_for(cron_chancy, CRON_QUEUE) as worker:
+        yield worker
 
 
 @pytest.fixture(scope="module")

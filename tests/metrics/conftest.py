@@ -6,10 +6,11 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 
 import pytest
-from chancy import Chancy, Queue, Worker
+from chancy import Chancy, Worker
 from chancy.plugins.metrics import Metrics
 from litestar.testing import AsyncTestClient
 
+from tests.conftest import tagged_queue, worker_for
 from tests.test_extensions import plugin_client
 
 #: Worked only by `metrics_worker`; its metric keys are `queue:web-metrics:...`.
@@ -21,30 +22,14 @@ async def metrics_chancy(dsn: str, chancy: Chancy) -> AsyncIterator[Chancy]:  # 
     # The tests flush by hand rather than wait for the minute-long sync interval.
     app = Chancy(dsn, plugins=[Metrics(sync_interval=3600)], no_default_plugins=True)
     async with app:
-        await app.declare(
-            Queue(
-                METRICS_QUEUE,
-                executor=Chancy.Executor.Async,
-                polling_interval=1,
-                concurrency=4,
-                tags={f"role={METRICS_QUEUE}-worker"},
-            ),
-            upsert=True,
-        )
+        await app.declare(tagged_queue(METRICS_QUEUE), upsert=True)
         yield app
 
 
 @pytest.fixture(scope="module")
 async def metrics_worker(metrics_chancy: Chancy) -> AsyncIterator[Worker]:
-    worker = Worker(
-        metrics_chancy,
-        register_signal_handlers=False,
-        queue_change_poll_interval=1,
-        tags={f"role={METRICS_QUEUE}-worker"},
-    )
-    await worker.start()
-    yield worker
-    await worker.stop()
+    async with worker_for(metrics_chancy, METRICS_QUEUE) as worker:
+        yield worker
 
 
 @pytest.fixture(scope="module")

@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 
 import pytest
-from chancy import Chancy, Queue, Worker
+from chancy import Chancy, Worker
 from chancy.plugins.leadership import ImmediateLeadership
 from chancy.plugins.workflow import WorkflowPlugin
 from litestar.testing import AsyncTestClient
 
+from tests.conftest import tagged_queue, worker_for
 from tests.test_extensions import plugin_client
 
 #: Worked only by `workflow_worker`.
@@ -28,30 +29,14 @@ async def workflow_chancy(dsn: str, chancy: Chancy) -> AsyncIterator[Chancy]:  #
         no_default_plugins=True,
     )
     async with app:
-        await app.declare(
-            Queue(
-                WORKFLOW_QUEUE,
-                executor=Chancy.Executor.Async,
-                polling_interval=1,
-                concurrency=4,
-                tags={f"role={WORKFLOW_QUEUE}-worker"},
-            ),
-            upsert=True,
-        )
+        await app.declare(tagged_queue(WORKFLOW_QUEUE), upsert=True)
         yield app
 
 
 @pytest.fixture(scope="module")
 async def workflow_worker(workflow_chancy: Chancy) -> AsyncIterator[Worker]:
-    worker = Worker(
-        workflow_chancy,
-        register_signal_handlers=False,
-        queue_change_poll_interval=1,
-        tags={f"role={WORKFLOW_QUEUE}-worker"},
-    )
-    await worker.start()
-    yield worker
-    await worker.stop()
+    async with worker_for(workflow_chancy, WORKFLOW_QUEUE) as worker:
+        yield worker
 
 
 @pytest.fixture(scope="module")
