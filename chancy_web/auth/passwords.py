@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import functools
 import secrets
+import sys
 
 import anyio.to_thread
 from argon2 import PasswordHasher
@@ -13,6 +16,21 @@ from argon2.exceptions import InvalidHashError, VerificationError
 # otherwise take 64 MiB of memory on a web process that is ~60 MB at rest. Hashes made with
 # other parameters still verify: they are stored in the hash.
 _hasher = PasswordHasher(time_cost=2, memory_cost=19_456, parallelism=1)
+
+
+def _return_large_allocations_to_the_os() -> None:
+    """Each verification allocates argon2's 19 MiB and frees it. glibc raises its mmap
+    threshold after such a free, serves the next ones from the heap and keeps that memory:
+    one login would grow the process by 19 MiB for good. A fixed threshold keeps every large
+    allocation a mapping that free() returns (measured: +19.6 MiB resident without, +0.6 with)."""
+    if sys.platform != "linux":
+        return
+    with contextlib.suppress(OSError, AttributeError):  # not glibc: nothing to do
+        ctypes.CDLL("libc.so.6").mallopt(_M_MMAP_THRESHOLD, 1 << 20)
+
+
+_M_MMAP_THRESHOLD = -3
+_return_large_allocations_to_the_os()
 
 
 def hash_password(password: str) -> str:
