@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -11,7 +12,7 @@ import msgspec
 from chancy import Chancy
 from litestar.exceptions import ValidationException
 from psycopg import AsyncConnection, sql
-from psycopg.rows import class_row, dict_row
+from psycopg.rows import dict_row
 
 from chancy_web.db import table
 from chancy_web.jobs.filters import Condition, Cursor, JobFilter
@@ -30,6 +31,11 @@ ERROR = sql.SQL(
 DETAIL_COLUMNS = sql.SQL("{base}, {error}, kwargs, meta, limits, errors, claim_id").format(
     base=BASE_COLUMNS, error=ERROR
 )
+
+
+def _summary_rows(cursor: Any) -> Callable[[Sequence[Any]], JobSummary]:
+    """Rows as JobSummary, built positionally: the SELECT lists its fields in order."""
+    return lambda values: JobSummary(*values)
 
 
 @dataclass(frozen=True)
@@ -160,7 +166,7 @@ def list_query(chancy: Chancy, f: JobFilter) -> ListQuery:
 async def list_jobs(conn: AsyncConnection, chancy: Chancy, f: JobFilter) -> Page:
     q = list_query(chancy, f)
     order, backwards = q.order, q.backwards
-    async with conn.cursor(row_factory=class_row(JobSummary)) as cursor:
+    async with conn.cursor(row_factory=_summary_rows) as cursor:
         await cursor.execute(q.sql, q.params)
         rows = await cursor.fetchall()
 

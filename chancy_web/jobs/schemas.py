@@ -10,8 +10,11 @@ JobState = Literal["pending", "running", "failed", "retrying", "succeeded"]
 JOB_STATES: tuple[JobState, ...] = ("pending", "running", "failed", "retrying", "succeeded")
 
 
-class JobSummary(msgspec.Struct, kw_only=True):
-    """A row of a job list: everything but the heavy columns (kwargs, meta, tracebacks)."""
+class JobSummary(msgspec.Struct):
+    """A row of a job list: everything but the heavy columns (kwargs, meta, tracebacks).
+
+    Positional (not kw_only): lists build a page's rows straight from tuples, in the order of
+    `queries.BASE_COLUMNS` + `error`, which is twice as fast as from keywords."""
 
     id: UUID
     queue: str

@@ -333,3 +333,13 @@ async def test_rows_in_a_state_this_chancy_does_not_know_are_still_listed(client
     assert [(row["id"], row["state"]) for row in body] == [(str(job_id), "expired")]
     detail = await client.get(f"/api/v1/jobs/{job_id}", headers=admin)
     assert detail.status_code == 200 and detail.json()["state"] == "expired"
+
+
+def test_list_columns_are_in_the_order_of_the_row_struct():
+    # Rows are built positionally from the SELECT (see queries._summary_rows).
+    from chancy_web.jobs.queries import BASE_COLUMNS
+    from chancy_web.jobs.schemas import JobSummary
+
+    text = BASE_COLUMNS.as_string(None)
+    columns = [c.strip() for c in text.replace("\n", " ").split(",")] + ["error"]
+    assert columns == list(JobSummary.__struct_fields__)
