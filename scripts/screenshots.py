@@ -25,6 +25,7 @@ if __name__ == "__main__":
         "-p",
         "no:cacheprovider",
         "tests/e2e/screenshots.py",
+        "tests/e2e/plugin_screenshots.py",
     ]
     result = subprocess.run(command, cwd=ROOT, env=env)
     if result.returncode == 0:

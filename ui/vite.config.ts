@@ -27,7 +27,9 @@ export default defineConfig({
 							name: 'framework',
 							test: /node_modules[\\/](svelte|@sveltejs|esm-env|devalue|clsx|openapi-fetch)[\\/]/
 						},
-						{ name: 'app', test: /src[\\/]lib[\\/]/ }
+						// Only the code two or more pages share: a module one page alone uses (a form,
+						// a chart) stays in that page's chunk, off the first load of the others.
+						{ name: 'app', test: /src[\\/]lib[\\/]/, minShareCount: 2 }
 					]
 				}
 			}

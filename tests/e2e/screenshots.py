@@ -151,3 +151,46 @@ async def test_screenshots(browser: Any, live_server: LiveServer, seeded: Seeded
     await shoot(
         "/jobs?state=failed", "jobs-narrow", width=420, height=860, ready="table.jobs tbody tr"
     )
+
+    # The operations pages: a few audited actions (one denied), and events arriving live.
+    await audited_actions(browser, live_server, failed_id)
+    await shoot("/audit", "audit", ready="table.audit tbody tr")
+    context = await browser.new_context(
+        base_url=live_server.url, viewport={"width": 1360, "height": 760}, device_scale_factor=1
+    )
+    await context.request.post("/api/v1/login", data={"username": "admin", "password": PASSWORD})
+    page = await context.new_page()
+    await page.goto("/events")
+    await expect(page.locator(".page-header .status")).to_contain_text("Connected")
+    for _ in range(4):
+        await chancy.push(Job(func=f"{DEMO}.send_email", queue=LIVE_QUEUE, kwargs={"to": "a@b.c"}))
+        await asyncio.sleep(0.3)
+    await chancy.pause_queue("billing")
+    await chancy.resume_queue("billing")
+    await expect(page.locator("table.events tbody tr").nth(5)).to_be_visible()
+    await page.wait_for_timeout(300)
+    await page.screenshot(path=str(out / "events.png"))
+    await context.close()
+
+
+async def audited_actions(browser: Any, live_server: LiveServer, job_id: str) -> None:
+    """Actions through the API, as the audit page shows them."""
+    tokens = {}
+    for user in ("admin", "operator", "viewer"):
+        # A context each: logging in again with a session cookie ends that session.
+        login = await browser.new_context(base_url=live_server.url)
+        response = await login.request.post(
+            "/api/v1/login", data={"username": user, "password": PASSWORD}
+        )
+        tokens[user] = {"Authorization": f"Bearer {(await response.json())['token']}"}
+        await login.close()
+    context = await browser.new_context(base_url=live_server.url)
+    await context.request.post(f"/api/v1/jobs/{job_id}/cancel", headers=tokens["viewer"])
+    await context.request.post("/api/v1/queues/archive/resume", headers=tokens["operator"])
+    await context.request.post("/api/v1/queues/archive/pause", headers=tokens["operator"])
+    await context.request.post(f"/api/v1/jobs/{job_id}/retry", headers=tokens["operator"])
+    await context.request.patch(
+        "/api/v1/queues/emails", data={"concurrency": 6}, headers=tokens["admin"]
+    )
+    await context.request.delete("/api/v1/queues/nothing-here", headers=tokens["admin"])
+    await context.close()

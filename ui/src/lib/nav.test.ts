@@ -1,18 +1,31 @@
 import { describe, expect, it } from 'vitest';
-import { isCurrent, navItems } from './nav';
+import { isCurrent, navItems, opsItems } from './nav';
 import { safeNext } from './links';
 
 describe('navigation', () => {
 	it('lists plugin pages only for the plugins the server runs', () => {
-		expect(navItems([]).map((i) => i.label)).toEqual(['Overview', 'Jobs', 'Queues', 'Workers']);
+		expect(navItems([]).map((i) => i.label)).toEqual([
+			'Overview',
+			'Jobs',
+			'Queues',
+			'Workers',
+			'System'
+		]);
 		expect(navItems(['Metrics', 'Cron', 'Leadership']).map((i) => i.label)).toEqual([
 			'Overview',
 			'Jobs',
 			'Queues',
 			'Workers',
 			'Crons',
-			'Metrics'
+			'Metrics',
+			'System'
 		]);
+		expect(navItems(['WorkflowPlugin']).every((i) => i.available)).toBe(true);
+	});
+
+	it('lists the audit log for admins only', () => {
+		expect(opsItems(false).map((i) => i.label)).toEqual(['Events']);
+		expect(opsItems(true).map((i) => i.label)).toEqual(['Events', 'Audit log']);
 	});
 
 	it('marks the current section', () => {

@@ -1,8 +1,11 @@
 /** The sidebar's entries; plugin pages appear only when the server runs those plugins. */
 export type NavItem =
 	| { path: '/' | '/jobs' | '/queues' | '/workers'; label: string; available: true }
-	/** Pages of plugins the dashboard does not have yet are listed but not linked. */
-	| { path: '/crons' | '/workflows' | '/metrics'; label: string; available: false };
+	/** Pages of Chancy plugins, listed when the server runs the plugin; and the system page.
+	 * Metrics live at /stats: the server answers /metrics itself, for Prometheus. */
+	| { path: '/crons' | '/workflows' | '/stats' | '/system'; label: string; available: true }
+	/** The operations pages: live events for everyone, the audit log for admins. */
+	| { path: '/events' | '/audit'; label: string; available: true };
 
 const CORE: NavItem[] = [
 	{ path: '/', label: 'Overview', available: true },
@@ -12,13 +15,26 @@ const CORE: NavItem[] = [
 ];
 
 const BY_PLUGIN: [plugin: string, item: NavItem][] = [
-	['Cron', { path: '/crons', label: 'Crons', available: false }],
-	['WorkflowPlugin', { path: '/workflows', label: 'Workflows', available: false }],
-	['Metrics', { path: '/metrics', label: 'Metrics', available: false }]
+	['Cron', { path: '/crons', label: 'Crons', available: true }],
+	['WorkflowPlugin', { path: '/workflows', label: 'Workflows', available: true }],
+	['Metrics', { path: '/stats', label: 'Metrics', available: true }]
 ];
 
+const SYSTEM: NavItem = { path: '/system', label: 'System', available: true };
+
 export function navItems(plugins: readonly string[]): NavItem[] {
-	return [...CORE, ...BY_PLUGIN.filter(([name]) => plugins.includes(name)).map(([, item]) => item)];
+	return [
+		...CORE,
+		...BY_PLUGIN.filter(([name]) => plugins.includes(name)).map(([, item]) => item),
+		SYSTEM
+	];
+}
+
+/** After the resource pages: the events page, and the audit log for admins only. */
+export function opsItems(admin: boolean): NavItem[] {
+	const items: NavItem[] = [{ path: '/events', label: 'Events', available: true }];
+	if (admin) items.push({ path: '/audit', label: 'Audit log', available: true });
+	return items;
 }
 
 /** Whether `pathname` (without the base path) belongs to the entry at `path`. */

@@ -1,0 +1,158 @@
+"""Live updates: the dashboard follows the event stream without reloading, and falls back to
+polling when the stream is down."""
+
+from __future__ import annotations
+
+import json
+import re
+import uuid
+from typing import Any
+
+import pytest
+from chancy import Chancy, Job, Queue
+from playwright.async_api import expect
+
+pytestmark = pytest.mark.browser
+
+# Pages poll every 10 s while the stream is up (job completions are not announced), so a row
+# that shows up well within that came from an event.
+FROM_AN_EVENT_MS = 6_000
+
+
+async def expect_streaming(status: Any, within_ms: float = 10_000) -> None:
+    """The live status says the page follows the event stream (not polling, not paused)."""
+    await expect(status).to_contain_text("Live", timeout=within_ms)
+    await expect(status).not_to_contain_text("polling", timeout=within_ms)
+
+
+async def mark_document(page: Any) -> None:
+    """A marker that a reload would wipe out."""
+    await page.evaluate("window.__notReloaded = true")
+
+
+async def still_same_document(page: Any) -> bool:
+    return bool(await page.evaluate("window.__notReloaded === true"))
+
+
+async def test_a_job_pushed_elsewhere_appears_in_the_list_without_a_reload(
+    logged_in: Any, chancy: Chancy
+) -> None:
+    page = logged_in
+    queue = f"e2e-live-{uuid.uuid4().hex[:6]}"
+    await page.goto(f"/jobs?queue={queue}")
+    await expect(page.get_by_text("No jobs match these filters")).to_be_visible()
+    status = page.locator(".page-header .live")
+    await expect_streaming(status)
+    await mark_document(page)
+
+    # Pushed through another connection (the tests' own Chancy, not the live server's).
+    ref = await chancy.push(Job(func="tests.job_functions.succeed", queue=queue))
+    row = page.locator(f'table.jobs tbody tr[data-job-id="{ref.identifier}"]')
+    await expect(row).to_be_visible(timeout=FROM_AN_EVENT_MS)
+    await expect(row).to_contain_text("pending")
+    assert await still_same_document(page)
+    # The state tabs' counts follow too (the shared counts are recomputed every few seconds).
+    await expect(
+        page.get_by_role("navigation", name="Job state").get_by_role(
+            "link", name=re.compile("^All")
+        )
+    ).to_contain_text("1", timeout=15_000)
+
+
+async def test_the_overview_and_queue_pages_follow_events(logged_in: Any, chancy: Chancy) -> None:
+    page = logged_in
+    queue = f"e2e-liveq-{uuid.uuid4().hex[:6]}"
+    await page.goto("/queues")
+    await expect(page.locator(".page-header .live")).to_contain_text("Live")
+    await mark_document(page)
+    # Pushing to a new queue does not declare it; declaring it is an event of its own.
+    await chancy.declare(Queue(queue, tags={"role=nobody"}))
+    await expect(page.get_by_role("link", name=queue, exact=True)).to_be_visible(
+        timeout=FROM_AN_EVENT_MS
+    )
+    await chancy.pause_queue(queue)
+    row = page.locator("tr", has=page.get_by_role("link", name=queue, exact=True))
+    await expect(row.locator(".badge")).to_have_text("paused", timeout=FROM_AN_EVENT_MS)
+    assert await still_same_document(page)
+
+
+async def test_the_events_page_shows_events_as_they_arrive(logged_in: Any, chancy: Chancy) -> None:
+    page = logged_in
+    queue = f"e2e-gossip-{uuid.uuid4().hex[:6]}"
+    await page.goto("/events")
+    await expect(page.locator(".page-header .status")).to_contain_text("Connected")
+    await chancy.push(Job(func="tests.job_functions.succeed", queue=queue))
+    row = page.locator('table.events tbody tr[data-event="queue.pushed"]', has_text=queue)
+    await expect(row).to_be_visible(timeout=FROM_AN_EVENT_MS)
+    await expect(row.get_by_role("link", name=f"queue {queue}")).to_have_attribute(
+        "href", f"/queues/{queue}"
+    )
+
+    # The text filter lives in the URL and narrows the list.
+    await page.get_by_label("Filter", exact=True).fill(queue)
+    await expect(page).to_have_url(re.compile(f"filter={queue}"))
+    await expect(page.locator("table.events tbody tr")).to_have_count(1)
+
+    # Paused, new events are held back until resumed; cleared, the list is empty.
+    await page.get_by_role("button", name="Pause").click()
+    await chancy.push(Job(func="tests.job_functions.succeed", queue=queue))
+    await expect(page.get_by_role("button", name="Resume (1 new)")).to_be_visible(
+        timeout=FROM_AN_EVENT_MS
+    )
+    await expect(page.locator("table.events tbody tr")).to_have_count(1)
+    await page.get_by_role("button", name=re.compile("^Resume")).click()
+    await expect(page.locator("table.events tbody tr")).to_have_count(2)
+    await page.get_by_role("button", name="Clear").click()
+    await expect(page.get_by_text("Waiting for events…")).to_be_visible()
+
+
+async def test_falls_back_to_polling_while_the_stream_is_down(
+    logged_in: Any, chancy: Chancy
+) -> None:
+    page = logged_in
+    down = {"on": True}
+
+    async def unavailable(route: Any) -> None:
+        if down["on"]:
+            await route.fulfill(
+                status=503,
+                headers={"Content-Type": "application/json"},
+                body=json.dumps({"status_code": 503, "detail": "Database unavailable"}),
+            )
+        else:
+            await route.continue_()
+
+    await page.route("**/api/v1/events*", unavailable)
+    queue = f"e2e-poll-{uuid.uuid4().hex[:6]}"
+    await page.goto(f"/jobs?queue={queue}")
+    status = page.locator(".page-header .live")
+    await expect(status).to_contain_text("Live · polling")
+    # Still live, by polling (every 5 s while the stream is down).
+    ref = await chancy.push(Job(func="tests.job_functions.succeed", queue=queue))
+    await expect(page.locator(f'tr[data-job-id="{ref.identifier}"]')).to_be_visible(timeout=12_000)
+    # The stream comes back: the page says so once the next retry (backoff) connects.
+    down["on"] = False
+    await expect_streaming(status, within_ms=20_000)
+
+
+async def test_pauses_while_the_tab_is_hidden(logged_in: Any) -> None:
+    page = logged_in
+    await page.goto("/jobs")
+    status = page.locator(".page-header .live")
+    await expect(status).to_contain_text("Live")
+    await page.evaluate(
+        """(state) => {
+            Object.defineProperty(document, 'visibilityState', { value: state, configurable: true });
+            document.dispatchEvent(new Event('visibilitychange'));
+        }""",
+        "hidden",
+    )
+    await expect(status).to_contain_text("Paused while the tab is hidden")
+    await page.evaluate(
+        """(state) => {
+            Object.defineProperty(document, 'visibilityState', { value: state, configurable: true });
+            document.dispatchEvent(new Event('visibilitychange'));
+        }""",
+        "visible",
+    )
+    await expect_streaming(status)

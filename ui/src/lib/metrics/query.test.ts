@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import {
+	allowed,
+	metricHref,
+	metricsHref,
+	metricsSearch,
+	parseMetricsQuery,
+	windowOf,
+	withChanges
+} from './query';
+
+const parse = (search: string) => parseMetricsQuery(new URLSearchParams(search));
+
+describe('metrics URL state', () => {
+	it('defaults to the last 24 hours in 5-minute buckets, for every worker', () => {
+		expect(parse('')).toEqual({
+			range: '24h',
+			resolution: '5min',
+			worker: null,
+			queue: null,
+			func: null
+		});
+		expect(windowOf(parse(''))).toEqual({ resolution: '5min', range: 86400, workerId: null });
+	});
+
+	it('allows only the resolutions Chancy keeps for the range', () => {
+		expect(allowed('1min', 3600)).toBe(true);
+		expect(allowed('1min', 86400)).toBe(false); // kept one hour; 1,440 buckets
+		expect(allowed('5min', 7 * 86400)).toBe(false);
+		expect(allowed('1hour', 7 * 86400)).toBe(true);
+		expect(allowed('1hour', 30 * 86400)).toBe(false);
+		expect(allowed('1day', 86400)).toBe(false); // a single bucket
+		expect(parse('range=1h&resolution=1day').resolution).toBe('1min');
+		expect(parse('range=7d&resolution=1day').resolution).toBe('1day');
+		expect(parse('range=nope').range).toBe('24h');
+	});
+
+	it('switches to the range’s resolution when the current one no longer fits', () => {
+		const q = parse('range=1h&resolution=5min');
+		expect(withChanges(q, { range: '24h' }).resolution).toBe('5min');
+		expect(withChanges(q, { range: '30d' }).resolution).toBe('1day');
+		expect(withChanges(parse('range=1h'), { range: '7d' }).resolution).toBe('1hour');
+	});
+
+	it('round-trips through the URL, leaving defaults out', () => {
+		const q = parse('range=7d&resolution=1day&worker=w-1&queue=emails&func=app.send');
+		expect(metricsSearch(q)).toBe(
+			'?range=7d&resolution=1day&worker=w-1&queue=emails&func=app.send'
+		);
+		expect(parse(metricsSearch(q).slice(1))).toEqual(q);
+		expect(metricsSearch(parse('range=24h&resolution=5min'))).toBe('');
+	});
+
+	it('links to the pages under /stats (the server answers /metrics for Prometheus)', () => {
+		const q = parse('range=1h&queue=emails');
+		expect(metricsHref(q)).toBe('/stats?range=1h&queue=emails');
+		expect(metricHref('queue:emails', q)).toBe('/stats/queue%3Aemails?range=1h');
+		expect(metricHref('global')).toBe('/stats/global');
+	});
+});

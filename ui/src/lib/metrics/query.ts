@@ -1,0 +1,117 @@
+/**
+ * The metrics pages (`/stats` and `/stats/<prefix>`: the server keeps `/metrics` for
+ * Prometheus) keep their window and picks in the URL:
+ * `?range=24h&resolution=5min&worker=<id>&queue=<name>&func=<name>`.
+ */
+import { resolve } from '$app/paths';
+import type { MetricWindow, Resolution } from './api';
+
+export const RESOLUTION_SECONDS: Record<Resolution, number> = {
+	'1min': 60,
+	'5min': 300,
+	'1hour': 3600,
+	'1day': 86400
+};
+export const RESOLUTIONS = Object.keys(RESOLUTION_SECONDS) as Resolution[];
+
+/** How long Chancy keeps each resolution by default (its buckets × size). */
+export const RETENTION_SECONDS: Record<Resolution, number> = {
+	'1min': 60 * 60,
+	'5min': 288 * 300,
+	'1hour': 168 * 3600,
+	'1day': 90 * 86400
+};
+/** Chancy refuses windows of more buckets. */
+const MAX_BUCKETS = 1000;
+
+export const RANGES = [
+	{ key: '1h', seconds: 3600, label: 'Last hour', resolution: '1min' },
+	{ key: '6h', seconds: 6 * 3600, label: 'Last 6 hours', resolution: '5min' },
+	{ key: '24h', seconds: 86400, label: 'Last 24 hours', resolution: '5min' },
+	{ key: '7d', seconds: 7 * 86400, label: 'Last 7 days', resolution: '1hour' },
+	{ key: '30d', seconds: 30 * 86400, label: 'Last 30 days', resolution: '1day' }
+] as const satisfies readonly {
+	key: string;
+	seconds: number;
+	label: string;
+	resolution: Resolution;
+}[];
+export type RangeKey = (typeof RANGES)[number]['key'];
+export const DEFAULT_RANGE: RangeKey = '24h';
+
+/**
+ * Whether Chancy serves `resolution` over `seconds`: within its retention, at most 1,000
+ * buckets, and at least two buckets (one bar is not a chart).
+ */
+export function allowed(resolution: Resolution, seconds: number): boolean {
+	const size = RESOLUTION_SECONDS[resolution];
+	return (
+		seconds <= RETENTION_SECONDS[resolution] &&
+		seconds % size === 0 &&
+		seconds / size <= MAX_BUCKETS &&
+		seconds / size >= 2
+	);
+}
+
+export interface MetricsQuery {
+	range: RangeKey;
+	resolution: Resolution;
+	worker: string | null;
+	queue: string | null;
+	func: string | null;
+}
+
+const text = (params: URLSearchParams, key: string) => params.get(key)?.trim() || null;
+const rangeOf = (key: string) => RANGES.find((r) => r.key === key) ?? null;
+
+export function parseMetricsQuery(params: URLSearchParams): MetricsQuery {
+	const range = rangeOf(params.get('range') ?? '') ?? rangeOf(DEFAULT_RANGE)!;
+	const asked = params.get('resolution') as Resolution | null;
+	const resolution =
+		asked && RESOLUTIONS.includes(asked) && allowed(asked, range.seconds)
+			? asked
+			: range.resolution;
+	return {
+		range: range.key,
+		resolution,
+		worker: text(params, 'worker'),
+		queue: text(params, 'queue'),
+		func: text(params, 'func')
+	};
+}
+
+/** Changing the range picks its default resolution unless the current one still fits. */
+export function withChanges(query: MetricsQuery, changes: Partial<MetricsQuery>): MetricsQuery {
+	const next = { ...query, ...changes };
+	const range = rangeOf(next.range)!;
+	if (!allowed(next.resolution, range.seconds)) next.resolution = range.resolution;
+	return next;
+}
+
+export function metricsSearch(query: MetricsQuery): string {
+	const params = new URLSearchParams();
+	if (query.range !== DEFAULT_RANGE) params.set('range', query.range);
+	if (query.resolution !== rangeOf(query.range)!.resolution)
+		params.set('resolution', query.resolution);
+	if (query.worker) params.set('worker', query.worker);
+	if (query.queue) params.set('queue', query.queue);
+	if (query.func) params.set('func', query.func);
+	const search = params.toString();
+	return search ? `?${search}` : '';
+}
+
+export function windowOf(query: MetricsQuery): MetricWindow {
+	return {
+		resolution: query.resolution,
+		range: rangeOf(query.range)!.seconds,
+		workerId: query.worker
+	};
+}
+
+export const metricsHref = (query: MetricsQuery | null = null) =>
+	resolve('/stats') + (query ? metricsSearch(query) : '');
+
+/** The explorer page of every series under `prefix`, keeping the window and worker. */
+export const metricHref = (prefix: string, query: MetricsQuery | null = null) =>
+	resolve('/stats/[prefix]', { prefix: encodeURIComponent(prefix) }) +
+	(query ? metricsSearch({ ...query, queue: null, func: null }) : '');
