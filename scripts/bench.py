@@ -357,7 +357,7 @@ def stop_process(proc: subprocess.Popen[bytes], grace: float = 15) -> None:
 
 class RssSampler:
     """RSS of a process and its children in MiB, sampled in a thread: `peak` overall and
-    `serving_peak` outside `logins()` (argon2id briefly takes 64 MiB per password check)."""
+    `serving_peak` outside `logins()` (argon2id briefly takes 19 MiB per password check)."""
 
     def __init__(self, pid: int, interval: float = 0.1) -> None:
         self.pid, self.interval = pid, interval
@@ -1005,7 +1005,7 @@ def _render_full(result: dict[str, Any]) -> list[str]:
         "preloads, the route's nodes, their static imports) against every script in the "
         "reference's `dist/assets`. RSS: the `chancy ... worker web` process, sampled every "
         "100 ms; the serving peak leaves out password checks at login (chancy-web's argon2id "
-        "takes 64 MiB while it runs; the reference compares plain text).",
+        "takes 19 MiB while it runs; the reference compares plain text).",
         "",
     ]
     return lines
