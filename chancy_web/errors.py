@@ -12,10 +12,18 @@ from typing import Any
 
 import psycopg
 from litestar import Request, Response
+from litestar.exceptions import ClientException
 from litestar.types import ExceptionHandlersMap
 from psycopg_pool import PoolTimeout
 
 log = logging.getLogger("chancy_web")
+
+
+class ConflictException(ClientException):
+    """409: the action contradicts the target's state (a job already finished, a queue that
+    exists, a cron job still waiting)."""
+
+    status_code = 409
 
 
 def _unavailable(request: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, object]]:

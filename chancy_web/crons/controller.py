@@ -12,7 +12,7 @@ from chancy_web.context import Ctx
 from chancy_web.crons import queries
 from chancy_web.crons.schemas import CronDeleteResult, CronRunResult, CronSchedule
 from chancy_web.db import connect
-from chancy_web.jobs.actions import ConflictException
+from chancy_web.errors import ConflictException
 
 #: Most upcoming run times a client may ask for.
 MAX_NEXT = 50

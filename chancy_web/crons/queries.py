@@ -25,7 +25,7 @@ from psycopg.rows import dict_row
 from chancy_web.crons.describe import describe
 from chancy_web.crons.schemas import CronJob, CronSchedule, JobTemplate
 from chancy_web.db import table
-from chancy_web.jobs.actions import ConflictException
+from chancy_web.errors import ConflictException
 from chancy_web.jobs.queries import ERROR
 
 

@@ -10,19 +10,16 @@ from __future__ import annotations
 from uuid import UUID
 
 from chancy import Chancy, Reference
-from litestar.exceptions import ClientException, NotFoundException
+from litestar.exceptions import NotFoundException
 from psycopg import AsyncConnection, sql
 from psycopg.rows import dict_row
 from psycopg.types.json import Jsonb
 
 from chancy_web.db import table
+from chancy_web.errors import ConflictException
 from chancy_web.jobs.schemas import BatchItemResult
 
 FINISHED = ("succeeded", "failed")
-
-
-class ConflictException(ClientException):
-    status_code = 409
 
 
 async def _lock(conn: AsyncConnection, chancy: Chancy, job_id: UUID) -> tuple[str, str, int]:

@@ -11,6 +11,7 @@ from chancy_web.audit.recording import audited
 from chancy_web.auth.roles import Role
 from chancy_web.context import Ctx
 from chancy_web.db import connect
+from chancy_web.errors import ConflictException
 from chancy_web.jobs import actions, counts, queries
 from chancy_web.jobs.filters import JobFilter, provide_job_filter
 from chancy_web.jobs.schemas import (
@@ -46,14 +47,14 @@ class JobController(Controller):
     ) -> JobPage | list[JobSummary]:
         async with connect(ctx) as db:
             page = await queries.list_jobs(db, ctx.chancy, job_filter)
-            if not job_filter.envelope:
-                return page.items
-            return JobPage(
-                items=page.items,
-                has_more=page.has_more,
-                next_cursor=page.next_cursor.encode() if page.next_cursor else None,
-                prev_cursor=page.prev_cursor.encode() if page.prev_cursor else None,
-            )
+        if not job_filter.envelope:
+            return page.items
+        return JobPage(
+            items=page.items,
+            has_more=page.has_more,
+            next_cursor=page.next_cursor.encode() if page.next_cursor else None,
+            prev_cursor=page.prev_cursor.encode() if page.prev_cursor else None,
+        )
 
     @get(
         "/functions",
@@ -136,7 +137,7 @@ class JobController(Controller):
         summary="Run a job again now (not while it is running)",
         opt={"role": Role.OPERATOR, "action": "job.retry"},
         status_code=200,
-        raises=[NotFoundException, actions.ConflictException],
+        raises=[NotFoundException, ConflictException],
     )
     async def retry_job(
         self,
@@ -154,7 +155,7 @@ class JobController(Controller):
         summary="Cancel a pending, retrying or running job (it ends as failed)",
         opt={"role": Role.OPERATOR, "action": "job.cancel"},
         status_code=200,
-        raises=[NotFoundException, actions.ConflictException],
+        raises=[NotFoundException, ConflictException],
     )
     async def cancel_job(
         self,

@@ -16,7 +16,7 @@ from psycopg.rows import dict_row
 
 from chancy_web.auth.roles import Role
 from chancy_web.db import table
-from chancy_web.jobs.actions import ConflictException
+from chancy_web.errors import ConflictException
 from chancy_web.queues import queries
 from chancy_web.queues.schemas import QueueCreate, QueueInfo, QueuePause, QueueUpdate
 from chancy_web.settings import Settings

@@ -11,7 +11,7 @@ from chancy_web.audit.recording import audited
 from chancy_web.auth.roles import Role
 from chancy_web.context import Ctx
 from chancy_web.db import connect
-from chancy_web.jobs.actions import ConflictException
+from chancy_web.errors import ConflictException
 from chancy_web.queues import actions, queries
 from chancy_web.queues.schemas import (
     QueueActionResult,
