@@ -15,7 +15,6 @@ from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.logging import LoggingConfig
 from litestar.openapi import OpenAPIConfig
-from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
 from litestar.types import ControllerRouterHandler
 
@@ -39,8 +38,8 @@ from chancy_web.settings import Settings
 from chancy_web.spa import STATIC_DIR, SecurityHeadersMiddleware, spa_handlers
 from chancy_web.system.controller import SystemController, get_health, get_readiness
 from chancy_web.validation import (
-    mark_optional_bodies,
-    publish_allowed_executors,
+    FinishedJsonSchema,
+    operations_with_optional_bodies,
     strict_json_body,
 )
 from chancy_web.workers.controller import WorkerController
@@ -114,6 +113,7 @@ def create_app(
     )
     # The WebSocket authenticates itself, to refuse with 1008 (a guard would close with 4500).
     api = Router(API_PREFIX, route_handlers=[AuthController, stream_events_ws, protected])
+    schema = FinishedJsonSchema()
 
     app = Litestar(
         route_handlers=[
@@ -144,7 +144,7 @@ def create_app(
             version=__version__,
             description="API of the chancy-web dashboard for the Chancy job queue.",
             path=f"{API_PREFIX}/schema",
-            render_plugins=[JsonRenderPlugin()],
+            render_plugins=[schema],
             components=Components(
                 security_schemes={
                     "bearer": SecurityScheme(type="http", scheme="bearer"),
@@ -158,6 +158,6 @@ def create_app(
         before_request=strict_json_body,
         debug=debug,
     )
-    mark_optional_bodies(app)
-    publish_allowed_executors(app, ctx.settings.allowed_executors)
+    schema.optional_bodies = operations_with_optional_bodies(app)
+    schema.allowed_executors = ctx.settings.allowed_executors
     return app

@@ -14,6 +14,7 @@ from litestar.di import NamedDependency
 from chancy_web.auth.backends import AuthBackend
 from chancy_web.auth.session_cache import SessionCache
 from chancy_web.settings import Settings
+from chancy_web.shared_reads import SharedReads
 
 
 @dataclass
@@ -43,11 +44,13 @@ class WebContext:
     functions: TtlCache = field(init=False)
     counts: TtlCache = field(init=False)
     sessions: SessionCache = field(init=False)
+    reads: SharedReads = field(init=False)
 
     def __post_init__(self) -> None:
         self.sessions = SessionCache(self.settings.session_cache_s)
         self.functions = TtlCache(self.settings.functions_cache_s)
         self.counts = TtlCache(self.settings.counts_cache_s)
+        self.reads = SharedReads(enabled=self.settings.share_reads)
 
 
 #: A handler parameter that receives the app's WebContext.

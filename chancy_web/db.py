@@ -1,14 +1,30 @@
-"""Database access shared by every resource: table names and one connection per request."""
+"""Database access shared by every resource: table names, and a pooled connection per request.
+
+Two ways in, both under the statement timeout and on Chancy's shared pool:
+
+- `read(ctx)` for reads of one statement each: every statement is one round trip.
+- `connect(ctx)` for everything else: one transaction, committed when the block succeeds.
+
+Handlers open them themselves rather than through a generator dependency: Litestar does not
+close a generator dependency when a sibling dependency fails validation, which leaked
+connections until the pool ran dry. Pool exhaustion and timeouts surface as psycopg errors,
+which the app turns into 503s (see `chancy_web.errors`).
+"""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
+from typing import Any, TypeVar
 
 from chancy import Chancy
-from psycopg import AsyncConnection, sql
+from psycopg import AsyncClientCursor, AsyncConnection, sql
+from psycopg.pq import TransactionStatus
+from psycopg.rows import AsyncRowFactory, tuple_row
 
 from chancy_web.context import WebContext
+
+Row = TypeVar("Row")
 
 
 def table(chancy: Chancy, name: str) -> sql.Identifier:
@@ -18,15 +34,10 @@ def table(chancy: Chancy, name: str) -> sql.Identifier:
 
 @asynccontextmanager
 async def connect(ctx: WebContext) -> AsyncIterator[AsyncConnection]:
-    """A pooled connection for one request, in a transaction that commits when it succeeds.
-
-    Handlers open it themselves rather than through a generator dependency: Litestar does not
-    close a generator dependency when a sibling dependency fails validation, which leaked
-    connections until the pool ran dry.
+    """A pooled connection in a transaction that commits when the block succeeds.
 
     The statement timeout is transaction-local, so it never leaks into Chancy's own use of the
-    shared pool. Pool exhaustion and timeouts surface as psycopg errors, which the app turns
-    into 503s (see `chancy_web.errors`).
+    shared pool.
     """
     async with ctx.chancy.pool.connection(timeout=ctx.settings.pool_timeout_s) as conn:
         await conn.execute(
@@ -34,3 +45,72 @@ async def connect(ctx: WebContext) -> AsyncIterator[AsyncConnection]:
             (str(ctx.settings.statement_timeout_ms),),
         )
         yield conn
+
+
+class Reader:
+    """Runs read statements one at a time, each in a single round trip.
+
+    `connect()` costs four round trips for one query (BEGIN, the timeout, the query, COMMIT),
+    and each costs the web process more CPU than reading fifty rows. Here the timeout and the
+    statement travel together as one simple query, which Postgres runs as one implicit
+    transaction, so `SET LOCAL` applies to the statement and ends with it. Parameters are
+    bound client-side (psycopg quotes them), as the simple protocol requires.
+
+    Without `timeout_ms` it reads inside the transaction of a `connect()` block, whose
+    timeout is already set, so that the same query functions serve reads and mutations.
+    Queries are best passed as strings rendered once (see `render`): composing them anew for
+    each request costs more than running them.
+    """
+
+    def __init__(self, conn: AsyncConnection, timeout_ms: int | None = None) -> None:
+        self._conn = conn
+        self._timeout = (
+            "" if timeout_ms is None else f"SET LOCAL statement_timeout = {timeout_ms:d}; "
+        )
+
+    async def all(
+        self,
+        query: str | sql.Composable,
+        params: Sequence[Any] = (),
+        row_factory: AsyncRowFactory[Row] = tuple_row,  # type: ignore[assignment]
+    ) -> list[Row]:
+        text = query if isinstance(query, str) else query.as_string(self._conn)
+        async with AsyncClientCursor(self._conn, row_factory=row_factory) as cursor:
+            await cursor.execute(self._timeout + text, params)
+            if self._timeout:
+                cursor.nextset()  # past the SET's empty result
+            return await cursor.fetchall()
+
+    async def one(
+        self,
+        query: str | sql.Composable,
+        params: Sequence[Any] = (),
+        row_factory: AsyncRowFactory[Row] = tuple_row,  # type: ignore[assignment]
+    ) -> Row | None:
+        rows = await self.all(query, params, row_factory)
+        return rows[0] if rows else None
+
+
+def render(query: sql.Composable) -> str:
+    """A composed query as text, for a module to keep (queries naming only tables and
+    columns render the same every time)."""
+    return query.as_string(None)
+
+
+@asynccontextmanager
+async def read(ctx: WebContext) -> AsyncIterator[Reader]:
+    """A pooled connection for single-statement reads (see `Reader`).
+
+    The connection is switched to autocommit while it is ours and back before it returns to
+    the pool, because Chancy expects its connections to open transactions; one left in any
+    other state (a cancelled request) is closed, and the pool replaces it.
+    """
+    async with ctx.chancy.pool.connection(timeout=ctx.settings.pool_timeout_s) as conn:
+        await conn.set_autocommit(True)
+        try:
+            yield Reader(conn, ctx.settings.statement_timeout_ms)
+        finally:
+            if conn.info.transaction_status == TransactionStatus.IDLE:
+                await conn.set_autocommit(False)
+            else:
+                await conn.close()

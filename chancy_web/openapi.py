@@ -10,6 +10,7 @@ from chancy.plugins.cron import Cron
 
 from chancy_web.app import create_app
 from chancy_web.auth.backends import AuthBackend
+from chancy_web.validation import FinishedJsonSchema
 
 
 class _NoUsers(AuthBackend):
@@ -22,7 +23,10 @@ def openapi_document() -> dict[str, Any]:
     # Chancy's default plugins; with it, the document covers every built-in route.
     chancy = Chancy("postgresql:///unused", plugins=[Cron()])
     app = create_app(chancy, authentication_backend=_NoUsers())
-    return app.openapi_schema.to_schema()
+    assert app.openapi_config is not None
+    render_plugins = app.openapi_config.render_plugins
+    (renderer,) = (p for p in render_plugins if isinstance(p, FinishedJsonSchema))
+    return renderer.finish(app.openapi_schema.to_schema())
 
 
 def openapi_json() -> str:

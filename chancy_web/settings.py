@@ -34,6 +34,9 @@ class Settings:
     counts_exact_limit: int = 100_000
     #: Seconds job counts are cached for (per app), whoever asks.
     counts_cache_s: float = 5.0
+    #: Identical job-list requests in flight at the same moment share one query and one
+    #: encoded body (see `chancy_web.shared_reads`); off, every request runs its own.
+    share_reads: bool = True
     #: Most job ids one batch action may name.
     max_batch: int = 1000
     #: Audit entries older than this are deleted by Chancy's Pruner plugin.

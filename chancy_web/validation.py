@@ -13,6 +13,7 @@ from typing import Any
 import msgspec
 from litestar import Litestar, Request
 from litestar.exceptions import ValidationException
+from litestar.openapi.plugins import JsonRenderPlugin
 
 
 def _body_field(request: Request[Any, Any, Any]) -> Any:
@@ -48,25 +49,49 @@ def _integral_floats_as_ints(value: Any) -> Any:
     return value
 
 
-def publish_allowed_executors(app: Litestar, allowed: tuple[str, ...]) -> None:
-    """The executors a queue may be given are configuration; put this app's in its schema."""
-    schemas = app.openapi_schema.components.schemas or {}
-    for name in ("QueueCreate", "QueueUpdate"):
-        properties = getattr(schemas.get(name), "properties", None) or {}
-        executor = properties.get("executor")
-        if executor is not None:
-            executor.enum = list(allowed)  # type: ignore[union-attr]
+class FinishedJsonSchema(JsonRenderPlugin):
+    """Serves the OpenAPI document as JSON, with what Litestar cannot infer (`finish_schema`).
+
+    The document is built on its first request, not at start-up: it takes 1.6 MiB that a
+    process which never serves it should not hold.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.optional_bodies: frozenset[str] = frozenset()
+        self.allowed_executors: tuple[str, ...] = ()
+
+    def finish(self, schema: dict[str, Any]) -> dict[str, Any]:
+        return finish_schema(schema, self.optional_bodies, self.allowed_executors)
+
+    def render(self, request: Request[Any, Any, Any], openapi_schema: dict[str, Any]) -> bytes:
+        return super().render(request, self.finish(openapi_schema))
 
 
-def mark_optional_bodies(app: Litestar) -> None:
-    """Litestar marks every request body required; say so only where a handler needs one."""
-    optional = {
+def operations_with_optional_bodies(app: Litestar) -> frozenset[str]:
+    """Litestar marks every request body required; these operations do not need one."""
+    return frozenset(
         handler.operation_id
         for route in app.routes
         for handler in getattr(route, "route_handlers", [])
         if (field := handler.parsed_fn_signature.parameters.get("data")) and field.has_default
-    }
-    for path_item in (app.openapi_schema.paths or {}).values():
-        for operation in (path_item.post, path_item.put, path_item.patch):
-            if operation and operation.operation_id in optional and operation.request_body:
-                operation.request_body.required = False  # type: ignore[union-attr]
+    )
+
+
+def finish_schema(
+    schema: dict[str, Any], optional_bodies: frozenset[str], allowed_executors: tuple[str, ...]
+) -> dict[str, Any]:
+    """Mark the optional request bodies, and publish the executors a queue may be given
+    (configuration of this app). Changes `schema` in place, and returns it."""
+    for path_item in schema.get("paths", {}).values():
+        for method in ("post", "put", "patch"):
+            operation = path_item.get(method)
+            optional = operation and operation.get("operationId") in optional_bodies
+            if optional and "requestBody" in operation:
+                operation["requestBody"]["required"] = False
+    schemas = schema.get("components", {}).get("schemas", {})
+    for name in ("QueueCreate", "QueueUpdate"):
+        executor = schemas.get(name, {}).get("properties", {}).get("executor")
+        if executor is not None:
+            executor["enum"] = list(allowed_executors)
+    return schema

@@ -72,6 +72,7 @@ async def audited(
                 client=_client(request.scope),
             ),
         )
+    ctx.reads.invalidate()  # committed: later reads must see it
 
 
 async def record_exception(exception: Exception, scope: Scope) -> None:

@@ -2,7 +2,8 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from litestar import Controller, Request, delete, get, post
+import msgspec
+from litestar import Controller, Request, Response, delete, get, post
 from litestar.di import NamedDependency, Provide
 from litestar.exceptions import NotFoundException, ValidationException
 from litestar.params import FromPath, JSONBody
@@ -10,7 +11,7 @@ from litestar.params import FromPath, JSONBody
 from chancy_web.audit.recording import audited
 from chancy_web.auth.roles import Role
 from chancy_web.context import Ctx
-from chancy_web.db import connect
+from chancy_web.db import connect, read
 from chancy_web.errors import ConflictException
 from chancy_web.jobs import actions, counts, queries
 from chancy_web.jobs.filters import JobFilter, provide_job_filter
@@ -23,6 +24,7 @@ from chancy_web.jobs.schemas import (
     JobPage,
     JobSummary,
 )
+from chancy_web.shared_reads import json_body, request_key
 
 
 class JobController(Controller):
@@ -43,18 +45,26 @@ class JobController(Controller):
         raises=[ValidationException],
     )
     async def list_jobs(
-        self, ctx: Ctx, job_filter: NamedDependency[JobFilter]
-    ) -> JobPage | list[JobSummary]:
-        async with connect(ctx) as db:
-            page = await queries.list_jobs(db, ctx.chancy, job_filter)
-        if not job_filter.envelope:
-            return page.items
-        return JobPage(
-            items=page.items,
-            has_more=page.has_more,
-            next_cursor=page.next_cursor.encode() if page.next_cursor else None,
-            prev_cursor=page.prev_cursor.encode() if page.prev_cursor else None,
-        )
+        self,
+        ctx: Ctx,
+        request: Request,  # type: ignore[type-arg]
+        job_filter: NamedDependency[JobFilter],
+    ) -> Response[JobPage | list[JobSummary]]:
+        async def body() -> bytes:
+            async with read(ctx) as db:
+                page = await queries.list_jobs(db, ctx.chancy, job_filter)
+            if not job_filter.envelope:
+                return msgspec.json.encode(page.items)
+            return msgspec.json.encode(
+                JobPage(
+                    items=page.items,
+                    has_more=page.has_more,
+                    next_cursor=page.next_cursor.encode() if page.next_cursor else None,
+                    prev_cursor=page.prev_cursor.encode() if page.prev_cursor else None,
+                )
+            )
+
+        return json_body(await ctx.reads.share(request_key(request), body))
 
     @get(
         "/functions",
@@ -63,7 +73,7 @@ class JobController(Controller):
     )
     async def list_job_functions(self, ctx: Ctx) -> list[str]:
         async def fetch() -> list[str]:
-            async with connect(ctx) as db:
+            async with read(ctx) as db:
                 return await queries.list_functions(db, ctx.chancy)
 
         functions: list[str] = await ctx.functions.get(fetch)
@@ -90,7 +100,7 @@ class JobController(Controller):
         raises=[NotFoundException],
     )
     async def get_job(self, ctx: Ctx, job_id: FromPath[UUID]) -> JobDetail:
-        async with connect(ctx) as db:
+        async with read(ctx) as db:
             job = await queries.get_job(db, ctx.chancy, job_id)
             if job is None:
                 raise NotFoundException(f"Job {job_id} not found")

@@ -15,7 +15,7 @@ from psycopg import AsyncConnection, sql
 from psycopg.rows import dict_row
 
 from chancy_web.auth.roles import Role
-from chancy_web.db import table
+from chancy_web.db import Reader, table
 from chancy_web.errors import ConflictException
 from chancy_web.queues import queries
 from chancy_web.queues.schemas import QueueCreate, QueueInfo, QueuePause, QueueUpdate
@@ -29,7 +29,7 @@ async def _lock(conn: AsyncConnection, chancy: Chancy, name: str) -> QueueInfo:
         ),
         (name,),
     )
-    queue = await queries.get_queue(conn, chancy, name)
+    queue = await queries.get_queue(Reader(conn), chancy, name)
     if queue is None:
         raise NotFoundException(f"Queue {name!r} not found")
     return queue
@@ -49,7 +49,7 @@ async def _declare(conn: AsyncConnection, chancy: Chancy, queue: Queue) -> Queue
     async with conn.cursor(row_factory=dict_row) as cursor:
         await chancy.declare_ex(cursor, queue, upsert=True)
         await chancy.notify(cursor, "queue.declared", {"q": queue.name})
-    saved = await queries.get_queue(conn, chancy, queue.name)
+    saved = await queries.get_queue(Reader(conn), chancy, queue.name)
     assert saved is not None
     return saved
 
@@ -62,7 +62,7 @@ async def create_queue(
     conn: AsyncConnection, chancy: Chancy, settings: Settings, role: Role, new: QueueCreate
 ) -> QueueInfo:
     await conn.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (new.name,))
-    if await queries.get_queue(conn, chancy, new.name) is not None:
+    if await queries.get_queue(Reader(conn), chancy, new.name) is not None:
         raise ConflictException(f"Queue {new.name!r} already exists; PATCH it to change it")
     _check_executor(settings, role, new.executor, changed=True)
     return await _declare(conn, chancy, _queue(msgspec.structs.asdict(new)))

@@ -10,7 +10,7 @@ from msgspec import UNSET
 from chancy_web.audit.recording import audited
 from chancy_web.auth.roles import Role
 from chancy_web.context import Ctx
-from chancy_web.db import connect
+from chancy_web.db import read
 from chancy_web.errors import ConflictException
 from chancy_web.queues import actions, queries
 from chancy_web.queues.schemas import (
@@ -29,7 +29,7 @@ class QueueController(Controller):
 
     @get("/", operation_id="listQueues", summary="Every queue, by name")
     async def list_queues(self, ctx: Ctx) -> list[QueueInfo]:
-        async with connect(ctx) as db:
+        async with read(ctx) as db:
             return await queries.list_queues(db, ctx.chancy)
 
     @get(
@@ -39,7 +39,7 @@ class QueueController(Controller):
         raises=[NotFoundException],
     )
     async def get_queue(self, ctx: Ctx, name: FromPath[str]) -> QueueInfo:
-        async with connect(ctx) as db:
+        async with read(ctx) as db:
             queue = await queries.get_queue(db, ctx.chancy, name)
             if queue is None:
                 raise NotFoundException(f"Queue {name!r} not found")

@@ -1,10 +1,12 @@
 from __future__ import annotations
 
+import functools
+
 from chancy import Chancy
-from psycopg import AsyncConnection, sql
+from psycopg import sql
 from psycopg.rows import class_row
 
-from chancy_web.db import table
+from chancy_web.db import Reader, render, table
 from chancy_web.queues.schemas import QueueInfo
 
 COLUMNS = sql.SQL(
@@ -14,22 +16,15 @@ COLUMNS = sql.SQL(
 )
 
 
-async def list_queues(conn: AsyncConnection, chancy: Chancy) -> list[QueueInfo]:
-    async with conn.cursor(row_factory=class_row(QueueInfo)) as cursor:
-        await cursor.execute(
-            sql.SQL("SELECT {columns} FROM {queues} ORDER BY name").format(
-                columns=COLUMNS, queues=table(chancy, "queues")
-            )
-        )
-        return await cursor.fetchall()
+@functools.cache
+def _select(chancy: Chancy) -> str:
+    query = sql.SQL("SELECT {columns} FROM {queues}")
+    return render(query.format(columns=COLUMNS, queues=table(chancy, "queues")))
 
 
-async def get_queue(conn: AsyncConnection, chancy: Chancy, name: str) -> QueueInfo | None:
-    async with conn.cursor(row_factory=class_row(QueueInfo)) as cursor:
-        await cursor.execute(
-            sql.SQL("SELECT {columns} FROM {queues} WHERE name = %s").format(
-                columns=COLUMNS, queues=table(chancy, "queues")
-            ),
-            (name,),
-        )
-        return await cursor.fetchone()
+async def list_queues(db: Reader, chancy: Chancy) -> list[QueueInfo]:
+    return await db.all(_select(chancy) + " ORDER BY name", (), class_row(QueueInfo))
+
+
+async def get_queue(db: Reader, chancy: Chancy, name: str) -> QueueInfo | None:
+    return await db.one(_select(chancy) + " WHERE name = %s", (name,), class_row(QueueInfo))

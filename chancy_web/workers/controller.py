@@ -5,7 +5,7 @@ from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 
 from chancy_web.context import Ctx
-from chancy_web.db import connect
+from chancy_web.db import read
 from chancy_web.workers import queries
 from chancy_web.workers.schemas import WorkerInfo
 
@@ -16,7 +16,7 @@ class WorkerController(Controller):
 
     @get("/", operation_id="listWorkers", summary="Every worker that has sent a heartbeat")
     async def list_workers(self, ctx: Ctx) -> list[WorkerInfo]:
-        async with connect(ctx) as db:
+        async with read(ctx) as db:
             return await queries.list_workers(db, ctx.chancy)
 
     @get(
@@ -26,7 +26,7 @@ class WorkerController(Controller):
         raises=[NotFoundException],
     )
     async def get_worker(self, ctx: Ctx, worker_id: FromPath[str]) -> WorkerInfo:
-        async with connect(ctx) as db:
+        async with read(ctx) as db:
             worker = await queries.get_worker(db, ctx.chancy, worker_id)
             if worker is None:
                 raise NotFoundException(f"Worker {worker_id!r} not found")

@@ -1,10 +1,12 @@
 from __future__ import annotations
 
+import functools
+
 from chancy import Chancy
-from psycopg import AsyncConnection, sql
+from psycopg import sql
 from psycopg.rows import class_row
 
-from chancy_web.db import table
+from chancy_web.db import Reader, render, table
 from chancy_web.workers.schemas import WorkerInfo
 
 SELECT_WORKERS = sql.SQL(
@@ -18,17 +20,18 @@ SELECT_WORKERS = sql.SQL(
 )
 
 
-def _select(chancy: Chancy) -> sql.Composed:
-    return SELECT_WORKERS.format(workers=table(chancy, "workers"), leader=table(chancy, "leader"))
+@functools.cache
+def _select(chancy: Chancy) -> str:
+    return render(
+        SELECT_WORKERS.format(workers=table(chancy, "workers"), leader=table(chancy, "leader"))
+    )
 
 
-async def list_workers(conn: AsyncConnection, chancy: Chancy) -> list[WorkerInfo]:
-    async with conn.cursor(row_factory=class_row(WorkerInfo)) as cursor:
-        await cursor.execute(_select(chancy) + sql.SQL(" ORDER BY w.worker_id"))
-        return await cursor.fetchall()
+async def list_workers(db: Reader, chancy: Chancy) -> list[WorkerInfo]:
+    query = _select(chancy) + " ORDER BY w.worker_id"
+    return await db.all(query, (), class_row(WorkerInfo))
 
 
-async def get_worker(conn: AsyncConnection, chancy: Chancy, worker_id: str) -> WorkerInfo | None:
-    async with conn.cursor(row_factory=class_row(WorkerInfo)) as cursor:
-        await cursor.execute(_select(chancy) + sql.SQL(" WHERE w.worker_id = %s"), (worker_id,))
-        return await cursor.fetchone()
+async def get_worker(db: Reader, chancy: Chancy, worker_id: str) -> WorkerInfo | None:
+    query = _select(chancy) + " WHERE w.worker_id = %s"
+    return await db.one(query, (worker_id,), class_row(WorkerInfo))

@@ -81,7 +81,7 @@ async def _row(app: Chancy, where: str) -> Any:
 async def _plan(app: Chancy, f: JobFilter) -> list[dict[str, Any]]:
     query = queries.list_query(app, f)
     async with app.pool.connection() as conn:
-        cursor = await conn.execute(sql.SQL("EXPLAIN (FORMAT JSON) ") + query.sql, query.params)
+        cursor = await conn.execute("EXPLAIN (FORMAT JSON) " + query.sql, query.params)
         row = await cursor.fetchone()
     nodes, stack = [], [row[0][0]["Plan"]]
     while stack:

@@ -1,0 +1,92 @@
+"""Identical job-list requests in flight together share one query (chancy_web.shared_reads).
+
+Observed in Postgres itself: while a lock holds the jobs table, every list query that reaches
+the database waits on it, and `pg_stat_activity` shows how many did (their text carries the
+queue name, bound client-side). Run through the plugin-mode server over real HTTP.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import httpx
+import psycopg
+
+from tests.conftest import make_job
+
+WAITING = """
+SELECT count(*) FROM pg_stat_activity
+WHERE wait_event_type = 'Lock' AND query LIKE 'SET LOCAL statement_timeout%%' AND query LIKE %s
+"""
+
+
+@asynccontextmanager
+async def jobs_table_locked(dsn: str, prefix: str) -> AsyncIterator[psycopg.AsyncConnection]:
+    async with await psycopg.AsyncConnection.connect(dsn, autocommit=True) as conn:
+        await conn.execute("BEGIN")
+        await conn.execute(f"LOCK TABLE {prefix}jobs IN ACCESS EXCLUSIVE MODE")
+        try:
+            yield conn
+        finally:
+            await conn.execute("COMMIT")
+
+
+async def queries_waiting(dsn: str, queue: str, settle_s: float = 0.5) -> int:
+    """List queries for `queue` blocked on the lock, once the requests have had time to arrive."""
+    async with await psycopg.AsyncConnection.connect(dsn, autocommit=True) as conn:
+        await asyncio.sleep(settle_s)
+        row = await (await conn.execute(WAITING, (f"%{queue}%",))).fetchone()
+        assert row is not None
+        return int(row[0])
+
+
+async def session(client: httpx.AsyncClient, live_server) -> dict[str, str]:
+    response = await client.post(
+        "/api/v1/login", json={"username": live_server.username, "password": live_server.password}
+    )
+    assert response.status_code == 200, response.text
+    client.cookies.clear()
+    return {"Authorization": f"Bearer {response.json()['token']}"}
+
+
+async def test_identical_requests_in_flight_share_one_query(live_server, chancy):
+    queue = f"q-{uuid.uuid4().hex[:8]}"
+    await make_job(chancy, queue=queue)
+    path = f"/api/v1/jobs?pagination=true&queue={queue}"
+    async with httpx.AsyncClient(base_url=live_server.url, timeout=20) as client:
+        headers = await session(client, live_server)
+        async with jobs_table_locked(live_server.dsn, chancy.prefix):
+            same = [asyncio.create_task(client.get(path, headers=headers)) for _ in range(5)]
+            other = asyncio.create_task(client.get(f"{path}&limit=7", headers=headers))
+            # Five identical requests and one other: two queries reach the database.
+            assert await queries_waiting(live_server.dsn, queue) == 2
+        responses = [*await asyncio.gather(*same), await other]
+        assert [r.status_code for r in responses] == [200] * 6
+        bodies = {r.content for r in responses[:5]}
+        assert len(bodies) == 1
+        # What they shared is what a request of its own gets now.
+        assert (await client.get(path, headers=headers)).content in bodies
+        assert [row["queue"] for row in responses[5].json()["items"]] == [queue]
+
+
+async def test_a_read_after_a_mutation_does_not_join_an_older_read(live_server, chancy):
+    queue = f"q-{uuid.uuid4().hex[:8]}"
+    await make_job(chancy, queue=queue)
+    path = f"/api/v1/jobs?pagination=true&queue={queue}"
+    async with httpx.AsyncClient(base_url=live_server.url, timeout=20) as client:
+        headers = await session(client, live_server)
+        async with jobs_table_locked(live_server.dsn, chancy.prefix):
+            before = asyncio.create_task(client.get(path, headers=headers))
+            assert await queries_waiting(live_server.dsn, queue) == 1
+            # A change committed through this server (a new queue: not the locked table)...
+            created = await client.post(
+                "/api/v1/queues", json={"name": f"{queue}-new"}, headers=headers
+            )
+            assert created.status_code == 200, created.text
+            # ...so the same read, asked after it, runs a query of its own.
+            after = asyncio.create_task(client.get(path, headers=headers))
+            assert await queries_waiting(live_server.dsn, queue) == 2
+        assert (await before).status_code == (await after).status_code == 200
