@@ -104,11 +104,16 @@ import os
 from chancy import Chancy
 from chancy.plugins.cron import Cron
 from chancy.plugins.workflow import WorkflowPlugin
-from chancy_web import Api, SimpleAuthBackend
+from chancy_web import Api, Settings, SimpleAuthBackend
 
 chancy = Chancy(os.environ["BENCH_DSN"], plugins=[Cron(), WorkflowPlugin(), Api(
-    authentication_backend=SimpleAuthBackend({"admin": os.environ["BENCH_PASSWORD_HASH"]}))])
+    authentication_backend=SimpleAuthBackend({"admin": os.environ["BENCH_PASSWORD_HASH"]}),
+    settings=Settings(share_reads=os.environ["BENCH_SHARE_READS"] == "1"))])
 """
+#: chancy-web with `share_reads` off: every job-list request runs its own query. Measured on the
+#: lists (the only reads that are shared), so that the ratios do not rest on sharing alone.
+UNSHARED = "chancy-web-unshared"
+SHARED_LISTS = ("jobs_first_page", "jobs_failed", "jobs_by_queue", "jobs_deep_page")
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -288,7 +293,7 @@ def reference_venv(path: Path) -> Path:
 
 @dataclass
 class Server:
-    name: str  # "reference" or "chancy-web"
+    name: str  # "reference", "chancy-web" or UNSHARED
     url: str
     proc: subprocess.Popen[bytes]
     log: Path
@@ -815,7 +820,7 @@ async def measure(
                 "serial": result.serial.summary(),
                 "loaded": result.loaded.summary(),
             }
-        if not args.lists_only:
+        if not args.lists_only and s.name != UNSHARED:
             with contextlib.suppress(httpx.HTTPError):
                 entry["wire_js"] = await wire_js(s.url)
             if not args.skip_browser:
@@ -979,7 +984,7 @@ def _first_row(server: dict[str, Any] | None) -> str:
 
 def _render_full(result: dict[str, Any]) -> list[str]:
     servers = result["servers"]
-    ref, web = servers.get("reference"), servers["chancy-web"]
+    ref, web, unshared = servers.get("reference"), servers["chancy-web"], servers.get(UNSHARED)
     concurrency = result["settings"]["concurrency"]
     lines = [f"## {result['dataset']['jobs']:,} jobs: chancy-web vs the reference", ""]
     lines += _setup(result)
@@ -1002,6 +1007,26 @@ def _render_full(result: dict[str, Any]) -> list[str]:
             f"{fmt(times, '×')} | {_latency(r)} | {_latency(w)} | "
             f"{kb(r['bytes']) if r else 'n/a'} | {kb(w['bytes'])} |"
         )
+    if unshared is not None:
+        lines += [
+            "",
+            "The same lists with `share_reads` off (`Settings(share_reads=False)`): above, "
+            "identical requests in flight at the same moment share one query "
+            "(`chancy_web/shared_reads.py`), which the 8 clients of this benchmark, all asking "
+            "for the same page, get the most from. Here every request runs its own query.",
+            "",
+            "| endpoint | reference req/s | chancy-web, shared reads off, req/s | ratio "
+            "| p50 / p95 / p99 ms | CPU ms/req web + db | ratio of CPU |",
+            "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+        ]
+        for name in unshared["endpoints"]:
+            u, r = _loaded(unshared, name), _loaded(ref, name)
+            assert u is not None
+            lines.append(
+                f"| `{name}` | {fmt(r['rps']) if r else 'n/a'} | {fmt(u['rps'])} | "
+                f"{fmt(ratio(u['rps'], r['rps']) if r else None, '×')} | {_latency(u)} | "
+                f"{_cpu(u)} | {fmt(ratio(_cost(r), _cost(u)), '×')} |"
+            )
     lines += [
         "",
         "CPU per request in the loaded passes, ms (web process + Postgres; the client beside): "
@@ -1058,12 +1083,14 @@ def _render_full(result: dict[str, Any]) -> list[str]:
     if ref is not None:
         lines += ["", "Against the targets of issue 6:", ""]
         for name, target in (("jobs_first_page", 5), ("jobs_failed", 10)):
-            w, r = _loaded(web, name), _loaded(ref, name)
-            times = ratio(w["rps"], r["rps"]) if w and r else None
-            met = "met" if times and times >= target else "not met"
-            lines.append(
-                f"- `{name}`: {fmt(times, '×')} the reference's req/s (≥ {target}×: {met})"
-            )
+            for label, server in (("", web), (", shared reads off", unshared)):
+                w, r = _loaded(server, name), _loaded(ref, name)
+                times = ratio(w["rps"], r["rps"]) if w and r else None
+                met = "met" if times and times >= target else "not met"
+                lines.append(
+                    f"- `{name}`{label}: {fmt(times, '×')} the reference's req/s "
+                    f"(≥ {target}×: {met})"
+                )
     lines += [
         "",
         "First row: a fresh browser context per load (empty cache), logged in with "
@@ -1088,8 +1115,9 @@ def _render_large(result: dict[str, Any]) -> list[str]:
         f"## {jobs:,} jobs: chancy-web's lists and counts",
         "",
         *_setup(result),
-        f"Loaded: {result['settings']['concurrency']} concurrent clients. CPU per request: the "
-        "web process + Postgres, then this client, which shares the machine's cores.",
+        f"Loaded: {result['settings']['concurrency']} concurrent clients, with `share_reads` off "
+        "(every request runs its own query). CPU per request: the web process + Postgres, then "
+        "this client, which shares the machine's cores.",
         "",
         "| endpoint | req/s | p50 / p95 / p99 ms | p95 < "
         f"{P95_TARGET_MS:g} ms | serial p50 / p95 ms | CPU ms/req web + db | client |",
@@ -1129,7 +1157,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         action="store_true",
         help="keep an existing bench database and skip seeding if it has --jobs jobs",
     )
-    p.add_argument("--requests", type=int, default=200, help="requests per loaded pass")
+    p.add_argument("--requests", type=int, default=1000, help="requests per loaded pass")
     p.add_argument("--serial-requests", type=int, default=50, help="requests per serial pass")
     p.add_argument("--warmup", type=int, default=5)
     p.add_argument("--concurrency", type=int, default=8)
@@ -1239,7 +1267,14 @@ def bench(
     servers: list[Server] = []
     try:
         web_bin = Path(sys.executable).parent / "chancy"
-        servers.append(start_server("chancy-web", web_bin, "bench_web_app", work, env, work))
+        # The 10M run measures lists with every request running its own query.
+        shared = {"BENCH_SHARE_READS": "0" if args.lists_only else "1"}
+        servers.append(
+            start_server("chancy-web", web_bin, "bench_web_app", work, {**env, **shared}, work)
+        )
+        if not args.lists_only:
+            unshared = {**env, "BENCH_SHARE_READS": "0"}
+            servers.append(start_server(UNSHARED, web_bin, "bench_web_app", work, unshared, work))
         if ref_bin is not None:
             ref = start_server("reference", ref_bin / "chancy", "bench_ref_app", work, env, work)
             servers.append(ref)
@@ -1253,7 +1288,8 @@ def bench(
                 s.name: {
                     n: p.format(**params)
                     for n, (p, web_only) in ENDPOINTS.items()
-                    if s.name == "chancy-web" or not web_only
+                    if (s.name == "chancy-web" or not web_only)
+                    and (s.name != UNSHARED or n in SHARED_LISTS)
                 }
                 for s in servers
             }

@@ -1,7 +1,4 @@
-"""End to end in plugin mode: the `live_server` worker serves the stream from create_app.
-
-These need the event routes wired into `create_app`; until then they are skipped.
-"""
+"""End to end in plugin mode: the `live_server` worker serves the stream from create_app."""
 
 from __future__ import annotations
 
@@ -11,14 +8,8 @@ import httpx
 import pytest
 from chancy import Job
 
-from chancy_web.openapi import openapi_document
 from tests.conftest import LIVE_QUEUE, make_chancy
 from tests.events.conftest import SSE, notify, payload
-
-pytestmark = pytest.mark.skipif(
-    "/api/v1/events" not in openapi_document()["paths"],
-    reason="the event routes are not wired into create_app yet",
-)
 
 
 async def _login(client: httpx.AsyncClient, live_server) -> dict[str, str]:
