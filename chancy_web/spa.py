@@ -81,6 +81,7 @@ API_SECURITY_HEADERS = {
     "Referrer-Policy": "same-origin",
     "X-Frame-Options": "DENY",
 }
+_API_SECURITY_HEADERS = [(k.lower().encode(), v.encode()) for k, v in API_SECURITY_HEADERS.items()]
 
 MEDIA_TYPES = {
     ".js": "text/javascript",
@@ -310,13 +311,10 @@ class SecurityHeadersMiddleware(ASGIMiddleware):
     async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                present = {name.lower() for name, _ in message.get("headers", [])}
-                extra = [
-                    (name.lower().encode(), value.encode())
-                    for name, value in API_SECURITY_HEADERS.items()
-                    if name.lower().encode() not in present
-                ]
-                message["headers"] = [*message.get("headers", []), *extra]
+                headers = message.get("headers", [])
+                present = {name.lower() for name, _ in headers}
+                extra = [h for h in _API_SECURITY_HEADERS if h[0] not in present]
+                message["headers"] = [*headers, *extra]
             await send(message)
 
         await next_app(scope, receive, send_with_headers)
