@@ -24,7 +24,7 @@ from chancy_web.audit.controller import AuditController
 from chancy_web.audit.recording import record_exception
 from chancy_web.auth.backends import AuthBackend
 from chancy_web.auth.controller import AuthController
-from chancy_web.auth.guards import CSRF_HEADER, require_role
+from chancy_web.auth.guards import CSRF_HEADER, RequireRole
 from chancy_web.context import WebContext
 from chancy_web.errors import exception_handlers
 from chancy_web.events import EventController, events_lifespan, stream_events_ws
@@ -98,7 +98,7 @@ def create_app(
     plugin_routes = load_api_routes(api_plugin if isinstance(api_plugin, Api) else None, chancy)
     protected = Router(
         "/",
-        guards=[require_role],
+        middleware=[RequireRole()],
         security=SECURITY,
         route_handlers=[
             JobController,

@@ -1,4 +1,7 @@
-"""Every protected route's guard: find the user, check their role, and check CSRF.
+"""Every protected route's check: find the user, check their role, and check CSRF.
+
+`RequireRole` runs it for every route of the API's protected router; `require_role` is the
+same check as a guard, for routes outside it.
 
 A request is authenticated by its session token, read from `Authorization: Bearer` (scripts)
 or from the HttpOnly session cookie (the dashboard). Cookies are sent by browsers on their own,
@@ -14,6 +17,8 @@ import secrets
 from litestar.connection import ASGIConnection
 from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
 from litestar.handlers import BaseRouteHandler
+from litestar.middleware import ASGIMiddleware
+from litestar.types import ASGIApp, Receive, Scope, Send
 
 from chancy_web.auth.roles import Role
 from chancy_web.auth.schemas import SessionInfo, User
@@ -81,3 +86,16 @@ async def require_role(connection: ASGIConnection, handler: BaseRouteHandler) ->
     needed = Role(handler.opt.get("role", Role.VIEWER))
     if not user.role.allows(needed):
         raise PermissionDeniedException(f"This action needs the {needed} role")
+
+
+class RequireRole(ASGIMiddleware):
+    """`require_role` for every route of a router, as middleware rather than a guard.
+
+    Same check, same errors (raised inside the route, so they get the app's JSON error shape
+    and reach the audit hook): Litestar copies the route handler for every guard call, which
+    cost more than the rest of the check on a request that reads a cached session.
+    """
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
+        await require_role(ASGIConnection(scope, receive, send), scope["route_handler"])
+        await next_app(scope, receive, send)

@@ -1,6 +1,6 @@
 """Live events: one LISTEN per process on Chancy's `{prefix}events`, fanned out over SSE and WS.
 
-Wiring (see `chancy_web.app.create_app`): `EventController` behind the `require_role` guard,
+Wiring (see `chancy_web.app.create_app`): `EventController` behind `RequireRole`,
 `stream_events_ws` outside it (it authenticates itself, to close with 1008), and
 `events_lifespan` among the app's lifespans. `listener_for(app).status()` reports the LISTEN
 connection's state.
