@@ -12,7 +12,7 @@ from chancy_web.audit import queries
 from chancy_web.audit.schemas import AuditPage, Outcome
 from chancy_web.auth.roles import Role
 from chancy_web.context import Ctx
-from chancy_web.db import connect
+from chancy_web.db import read
 
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
 
@@ -58,7 +58,7 @@ class AuditController(Controller):
             target=target,
             since=since,
         )
-        async with connect(ctx) as db:
+        async with read(ctx) as db:
             rows = await queries.list_entries(db, ctx.chancy, f)
         has_more = len(rows) > page_size
         rows = rows[:page_size]

@@ -10,7 +10,7 @@ from psycopg.rows import class_row
 from psycopg.types.json import Jsonb
 
 from chancy_web.audit.schemas import AuditEntry
-from chancy_web.db import table
+from chancy_web.db import Reader, table
 
 
 @dataclass(frozen=True)
@@ -58,7 +58,7 @@ class AuditFilter:
     since: datetime | None = None
 
 
-async def list_entries(conn: AsyncConnection, chancy: Chancy, f: AuditFilter) -> list[AuditEntry]:
+async def list_entries(db: Reader, chancy: Chancy, f: AuditFilter) -> list[AuditEntry]:
     where: list[sql.Composable] = []
     params: list[Any] = []
     for column, value in (
@@ -85,9 +85,7 @@ async def list_entries(conn: AsyncConnection, chancy: Chancy, f: AuditFilter) ->
         audit=table(chancy, "web_audit"),
         where=sql.SQL("WHERE ") + sql.SQL(" AND ").join(where) if where else sql.SQL(""),
     )
-    async with conn.cursor(row_factory=class_row(AuditEntry)) as cursor:
-        await cursor.execute(query, [*params, f.limit + 1])
-        return await cursor.fetchall()
+    return await db.all(query, [*params, f.limit + 1], class_row(AuditEntry))
 
 
 async def delete_older_than(conn: AsyncConnection, chancy: Chancy, days: int) -> int:

@@ -8,7 +8,7 @@ from litestar.exceptions import NotFoundException, ValidationException
 from litestar.params import FromPath
 
 from chancy_web.context import Ctx
-from chancy_web.db import connect
+from chancy_web.db import read
 from chancy_web.workflows import queries
 from chancy_web.workflows.filters import WorkflowFilter, provide_workflow_filter
 from chancy_web.workflows.schemas import WorkflowDetail, WorkflowPage, WorkflowSummary
@@ -32,7 +32,7 @@ class WorkflowController(Controller):
     async def list_workflows(
         self, ctx: Ctx, workflow_filter: NamedDependency[WorkflowFilter]
     ) -> WorkflowPage | list[WorkflowSummary]:
-        async with connect(ctx) as db:
+        async with read(ctx) as db:
             page = await queries.list_workflows(db, ctx.chancy, workflow_filter)
         if not workflow_filter.envelope:
             return page.items
@@ -50,7 +50,7 @@ class WorkflowController(Controller):
         raises=[NotFoundException],
     )
     async def get_workflow(self, ctx: Ctx, workflow_id: FromPath[UUID]) -> WorkflowDetail:
-        async with connect(ctx) as db:
+        async with read(ctx) as db:
             workflow = await queries.get_workflow(db, ctx.chancy, workflow_id)
         if workflow is None:
             raise NotFoundException(f"Workflow {workflow_id} not found")

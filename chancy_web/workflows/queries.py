@@ -12,11 +12,11 @@ from uuid import UUID
 
 import msgspec
 from chancy import Chancy
-from psycopg import AsyncConnection, sql
+from psycopg import sql
 from psycopg.rows import class_row, dict_row
 
 from chancy_web.crons.schemas import JobTemplate
-from chancy_web.db import table
+from chancy_web.db import Reader, table
 from chancy_web.jobs.filters import Condition, Cursor
 from chancy_web.jobs.queries import ERROR
 from chancy_web.workflows.filters import ORDER, WorkflowFilter
@@ -45,7 +45,7 @@ def _condition(c: Condition) -> tuple[sql.Composable, Any]:
     return sql.SQL("{} = %s").format(column), c.value
 
 
-async def list_workflows(conn: AsyncConnection, chancy: Chancy, f: WorkflowFilter) -> Page:
+async def list_workflows(db: Reader, chancy: Chancy, f: WorkflowFilter) -> Page:
     where: list[sql.Composable] = []
     params: list[Any] = []
     for condition in f.conditions:
@@ -83,9 +83,7 @@ async def list_workflows(conn: AsyncConnection, chancy: Chancy, f: WorkflowFilte
         where=sql.SQL("WHERE ") + sql.SQL(" AND ").join(where) if where else sql.SQL(""),
         direction=direction,
     )
-    async with conn.cursor(row_factory=class_row(WorkflowSummary)) as cursor:
-        await cursor.execute(query, [*params, f.limit + 1])
-        rows = await cursor.fetchall()
+    rows = await db.all(query, [*params, f.limit + 1], class_row(WorkflowSummary))
 
     extra = len(rows) > f.limit
     rows = rows[: f.limit]
@@ -117,35 +115,30 @@ def _levels(dependencies: dict[str, list[str]]) -> dict[str, int]:
     return levels
 
 
-async def get_workflow(
-    conn: AsyncConnection, chancy: Chancy, workflow_id: UUID
-) -> WorkflowDetail | None:
-    async with conn.cursor(row_factory=dict_row) as cursor:
-        await cursor.execute(
-            sql.SQL(
-                "SELECT id, name, state, created_at, updated_at FROM {workflows} WHERE id = %s"
-            ).format(workflows=table(chancy, "workflows")),
-            (workflow_id,),
-        )
-        workflow = await cursor.fetchone()
-        if workflow is None:
-            return None
-        await cursor.execute(
-            sql.SQL(
-                """
-                SELECT s.step_id, s.job_data, s.dependencies, s.job_id, j.id AS run_id,
-                    j.state, j.created_at, j.scheduled_at, j.started_at, j.completed_at,
-                    j.attempts, j.max_attempts, {error}
-                FROM {steps} s LEFT JOIN {jobs} j ON j.id = s.job_id
-                WHERE s.workflow_id = %s
-                ORDER BY s.step_id
-                """
-            ).format(
-                error=ERROR, steps=table(chancy, "workflow_steps"), jobs=table(chancy, "jobs")
-            ),
-            (workflow_id,),
-        )
-        rows = await cursor.fetchall()
+async def get_workflow(db: Reader, chancy: Chancy, workflow_id: UUID) -> WorkflowDetail | None:
+    workflow = await db.one(
+        sql.SQL(
+            "SELECT id, name, state, created_at, updated_at FROM {workflows} WHERE id = %s"
+        ).format(workflows=table(chancy, "workflows")),
+        (workflow_id,),
+        dict_row,
+    )
+    if workflow is None:
+        return None
+    rows = await db.all(
+        sql.SQL(
+            """
+            SELECT s.step_id, s.job_data, s.dependencies, s.job_id, j.id AS run_id,
+                j.state, j.created_at, j.scheduled_at, j.started_at, j.completed_at,
+                j.attempts, j.max_attempts, {error}
+            FROM {steps} s LEFT JOIN {jobs} j ON j.id = s.job_id
+            WHERE s.workflow_id = %s
+            ORDER BY s.step_id
+            """
+        ).format(error=ERROR, steps=table(chancy, "workflow_steps"), jobs=table(chancy, "jobs")),
+        (workflow_id,),
+        dict_row,
+    )
 
     levels = _levels({row["step_id"]: row["dependencies"] for row in rows})
     steps = {
