@@ -29,5 +29,5 @@ if __name__ == "__main__":
     ]
     result = subprocess.run(command, cwd=ROOT, env=env)
     if result.returncode == 0:
-        print("\n".join(sorted(str(p.relative_to(ROOT)) for p in out.glob("*.png"))))
+        print("\n".join(sorted(os.path.relpath(p, ROOT) for p in out.glob("*.png"))))
     sys.exit(result.returncode)
