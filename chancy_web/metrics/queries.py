@@ -7,7 +7,7 @@ turns their dataclasses into the API's Structs.
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Any
+from typing import Any, get_args
 
 from chancy import Chancy
 from chancy.plugins.metrics import Metrics
@@ -19,6 +19,7 @@ from chancy_web.metrics.schemas import (
     MetricData,
     MetricPoint,
     MetricSeries,
+    Resolution,
 )
 
 
@@ -34,7 +35,9 @@ async def catalog(chancy: Chancy, plugin: Metrics) -> MetricCatalog:
         category, _, name = key.partition(":")
         categories[category].add(name.split(":", 1)[0])
     return MetricCatalog(
-        categories={k: sorted(v) for k, v in sorted(categories.items())}, count=len(keys)
+        categories={k: sorted(v) for k, v in sorted(categories.items())},
+        count=len(keys),
+        retention={r: int(plugin.retention(r)) for r in get_args(Resolution)},
     )
 
 

@@ -16,6 +16,9 @@ class MetricCatalog(msgspec.Struct, kw_only=True):
     categories: dict[str, list[str]]
     #: How many metric keys exist.
     count: int
+    #: How long each resolution is kept, in seconds (the Metrics plugin's configuration):
+    #: a window longer than its resolution's retention is refused.
+    retention: dict[Resolution, int]
 
 
 class HistogramValue(msgspec.Struct, kw_only=True):

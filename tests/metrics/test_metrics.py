@@ -12,6 +12,7 @@ from chancy.plugins.metrics import Metrics
 
 from tests.conftest import login
 from tests.metrics.conftest import METRICS_QUEUE
+from tests.test_extensions import plugin_client
 
 PREFIX = f"queue:{METRICS_QUEUE}"
 
@@ -46,6 +47,21 @@ async def test_the_catalog_groups_keys_by_category(metrics_client, recorded):
     assert "status" in body["categories"]["global"]
     assert "tests.job_functions.succeed" in body["categories"]["job"]
     assert body["count"] >= len(recorded["series"])
+    # Chancy's defaults: 60 one-minute buckets, 288 of five minutes, 168 hours, 90 days.
+    assert body["retention"] == {"1min": 3600, "5min": 86400, "1hour": 604800, "1day": 7776000}
+
+
+async def test_the_catalog_reports_the_plugins_own_retention(metrics_chancy, settings):
+    kept = Metrics(max_points_per_resolution={"5min": 144, "1hour": 24})
+    async with plugin_client(metrics_chancy.dsn, kept, settings=settings) as client:
+        response = await client.get("/api/v1/metrics", headers=await login(client))
+    assert response.status_code == 200
+    assert response.json()["retention"] == {
+        "1min": 3600,
+        "5min": 144 * 300,
+        "1hour": 24 * 3600,
+        "1day": 7776000,
+    }
 
 
 async def test_a_prefix_returns_every_series_under_it(metrics_client, recorded):

@@ -5,6 +5,7 @@ import {
 	metricsHref,
 	metricsSearch,
 	parseMetricsQuery,
+	retentionOf,
 	windowOf,
 	withChanges
 } from './query';
@@ -33,6 +34,24 @@ describe('metrics URL state', () => {
 		expect(parse('range=1h&resolution=1day').resolution).toBe('1min');
 		expect(parse('range=7d&resolution=1day').resolution).toBe('1day');
 		expect(parse('range=nope').range).toBe('24h');
+	});
+
+	it('follows the retention the server reports', () => {
+		// 5-minute buckets kept 12 hours (Metrics(max_points_per_resolution={"5min": 144})).
+		const retention = retentionOf({ '5min': 144 * 300 });
+		expect(retention['1hour']).toBe(168 * 3600); // the rest keep Chancy's defaults
+		expect(allowed('5min', 86400, retention)).toBe(false);
+		expect(allowed('5min', 6 * 3600, retention)).toBe(true);
+		// The last 24 hours then come in hourly buckets, whatever the URL asks.
+		const q = parseMetricsQuery(new URLSearchParams('resolution=5min'), retention);
+		expect(q.resolution).toBe('1hour');
+		expect(withChanges(parse('range=6h'), { range: '24h' }, retention).resolution).toBe('1hour');
+		// One-minute buckets kept a day make them a choice for the last 6 hours.
+		const longer = retentionOf({ '1min': 86400 });
+		expect(
+			parseMetricsQuery(new URLSearchParams('range=6h&resolution=1min'), longer)
+		).toMatchObject({ range: '6h', resolution: '1min' });
+		expect(parse('range=6h&resolution=1min').resolution).toBe('5min');
 	});
 
 	it('switches to the range’s resolution when the current one no longer fits', () => {

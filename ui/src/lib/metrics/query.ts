@@ -14,13 +14,19 @@ export const RESOLUTION_SECONDS: Record<Resolution, number> = {
 };
 export const RESOLUTIONS = Object.keys(RESOLUTION_SECONDS) as Resolution[];
 
-/** How long Chancy keeps each resolution by default (its buckets × size). */
-export const RETENTION_SECONDS: Record<Resolution, number> = {
+/** How long each resolution is kept, in seconds: the server's `MetricCatalog.retention`. */
+export type Retention = Record<Resolution, number>;
+/** Chancy's defaults (its buckets × size), until the server has said. */
+export const DEFAULT_RETENTION: Retention = {
 	'1min': 60 * 60,
 	'5min': 288 * 300,
 	'1hour': 168 * 3600,
 	'1day': 90 * 86400
 };
+/** The retention a server reported, with Chancy's defaults for any it did not name. */
+export function retentionOf(reported: Record<string, number> | undefined): Retention {
+	return { ...DEFAULT_RETENTION, ...reported };
+}
 /** Chancy refuses windows of more buckets. */
 const MAX_BUCKETS = 1000;
 
@@ -43,10 +49,14 @@ export const DEFAULT_RANGE: RangeKey = '24h';
  * Whether Chancy serves `resolution` over `seconds`: within its retention, at most 1,000
  * buckets, and at least two buckets (one bar is not a chart).
  */
-export function allowed(resolution: Resolution, seconds: number): boolean {
+export function allowed(
+	resolution: Resolution,
+	seconds: number,
+	retention: Retention = DEFAULT_RETENTION
+): boolean {
 	const size = RESOLUTION_SECONDS[resolution];
 	return (
-		seconds <= RETENTION_SECONDS[resolution] &&
+		seconds <= retention[resolution] &&
 		seconds % size === 0 &&
 		seconds / size <= MAX_BUCKETS &&
 		seconds / size >= 2
@@ -64,13 +74,22 @@ export interface MetricsQuery {
 const text = (params: URLSearchParams, key: string) => params.get(key)?.trim() || null;
 const rangeOf = (key: string) => RANGES.find((r) => r.key === key) ?? null;
 
-export function parseMetricsQuery(params: URLSearchParams): MetricsQuery {
+/** The range's own resolution, or the finest one kept long enough for it. */
+function resolutionFor(range: (typeof RANGES)[number], retention: Retention): Resolution {
+	if (allowed(range.resolution, range.seconds, retention)) return range.resolution;
+	return RESOLUTIONS.find((r) => allowed(r, range.seconds, retention)) ?? range.resolution;
+}
+
+export function parseMetricsQuery(
+	params: URLSearchParams,
+	retention: Retention = DEFAULT_RETENTION
+): MetricsQuery {
 	const range = rangeOf(params.get('range') ?? '') ?? rangeOf(DEFAULT_RANGE)!;
 	const asked = params.get('resolution') as Resolution | null;
 	const resolution =
-		asked && RESOLUTIONS.includes(asked) && allowed(asked, range.seconds)
+		asked && RESOLUTIONS.includes(asked) && allowed(asked, range.seconds, retention)
 			? asked
-			: range.resolution;
+			: resolutionFor(range, retention);
 	return {
 		range: range.key,
 		resolution,
@@ -81,10 +100,16 @@ export function parseMetricsQuery(params: URLSearchParams): MetricsQuery {
 }
 
 /** Changing the range picks its default resolution unless the current one still fits. */
-export function withChanges(query: MetricsQuery, changes: Partial<MetricsQuery>): MetricsQuery {
+export function withChanges(
+	query: MetricsQuery,
+	changes: Partial<MetricsQuery>,
+	retention: Retention = DEFAULT_RETENTION
+): MetricsQuery {
 	const next = { ...query, ...changes };
 	const range = rangeOf(next.range)!;
-	if (!allowed(next.resolution, range.seconds)) next.resolution = range.resolution;
+	if (!allowed(next.resolution, range.seconds, retention)) {
+		next.resolution = resolutionFor(range, retention);
+	}
 	return next;
 }
 
