@@ -102,15 +102,17 @@ async def read(ctx: WebContext) -> AsyncIterator[Reader]:
     """A pooled connection for single-statement reads (see `Reader`).
 
     The connection is switched to autocommit while it is ours and back before it returns to
-    the pool, because Chancy expects its connections to open transactions; one left in any
-    other state (a cancelled request) is closed, and the pool replaces it.
+    the pool, because Chancy expects its connections as it configured them (opening
+    transactions); one left in any other state (a cancelled request) is closed, and the pool
+    replaces it.
     """
     async with ctx.chancy.pool.connection(timeout=ctx.settings.pool_timeout_s) as conn:
+        was_autocommit = conn.autocommit
         await conn.set_autocommit(True)
         try:
             yield Reader(conn, ctx.settings.statement_timeout_ms)
         finally:
             if conn.info.transaction_status == TransactionStatus.IDLE:
-                await conn.set_autocommit(False)
+                await conn.set_autocommit(was_autocommit)
             else:
                 await conn.close()
