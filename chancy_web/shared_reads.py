@@ -25,8 +25,6 @@ class SharedReads:
         self.enabled = enabled
         self._generation = 0
         self._in_flight: dict[tuple[int, str], asyncio.Task[bytes]] = {}
-        #: How many requests were answered by another one's query.
-        self.joined = 0
 
     def invalidate(self) -> None:
         """A mutation committed: reads from now on must not join reads already running."""
@@ -46,8 +44,6 @@ class SharedReads:
             task = asyncio.ensure_future(compute())
             self._in_flight[slot] = task
             task.add_done_callback(lambda done: self._finished(slot, done))
-        else:
-            self.joined += 1
         return await asyncio.shield(task)
 
     def _finished(self, slot: tuple[int, str], task: asyncio.Task[bytes]) -> None:
