@@ -867,7 +867,10 @@ def machine() -> dict[str, Any]:
         "python": platform.python_version(),
         "load_average_at_start": load,
         "commit": commit,
-        "client": "a keep-alive HTTP/1.1 client on asyncio streams (RawConnection)",
+        "client": (
+            "`RawConnection`, a keep-alive HTTP/1.1 client on asyncio streams (httpx's own "
+            "CPU, 0.8 ms a request, capped any server near 1,200 req/s on these two cores)"
+        ),
     }
 
 
@@ -922,7 +925,7 @@ def _setup(result: dict[str, Any]) -> list[str]:
         f"PostgreSQL {d['postgres']}",
         f"- Dataset: {d['jobs']:,} jobs over 30 days ({seeded}); deep page at offset "
         f"{int(d['params']['deep_offset']):,}",
-        f"- Load: client {m['client']} on the same machine; per endpoint and round "
+        f"- Load: {m['client']}, on the same machine; per endpoint and round "
         f"{s['warmup']} warm-up, {s['serial_requests']} serial and {s['requests']} requests at "
         f"{s['concurrency']} concurrent clients; {s['rounds']} round(s), alternating which "
         f"server goes first; {s['pass_timeout']} s cap per pass.",
