@@ -13,12 +13,14 @@ which the app turns into 503s (see `chancy_web.errors`).
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
+from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from chancy import Chancy
 from psycopg import AsyncClientCursor, AsyncConnection, sql
+from psycopg.abc import Params
 from psycopg.pq import TransactionStatus
 from psycopg.rows import AsyncRowFactory, tuple_row
 
@@ -71,12 +73,12 @@ class Reader:
     async def all(
         self,
         query: str | sql.Composable,
-        params: Sequence[Any] = (),
+        params: Params = (),
         row_factory: AsyncRowFactory[Row] = tuple_row,  # type: ignore[assignment]
     ) -> list[Row]:
         text = query if isinstance(query, str) else query.as_string(self._conn)
         async with AsyncClientCursor(self._conn, row_factory=row_factory) as cursor:
-            await cursor.execute(self._timeout + text, params)
+            await cursor.execute(self._timeout + text, _in_utc(params))
             if self._timeout:
                 cursor.nextset()  # past the SET's empty result
             return await cursor.fetchall()
@@ -84,11 +86,25 @@ class Reader:
     async def one(
         self,
         query: str | sql.Composable,
-        params: Sequence[Any] = (),
+        params: Params = (),
         row_factory: AsyncRowFactory[Row] = tuple_row,  # type: ignore[assignment]
     ) -> Row | None:
         rows = await self.all(query, params, row_factory)
         return rows[0] if rows else None
+
+
+def _in_utc(params: Params) -> Params:
+    """Times as UTC: bound client-side, they reach Postgres as text literals, and its text
+    input refuses UTC offsets beyond ±15:59 that the binary protocol (and ISO 8601) allow."""
+    if isinstance(params, Mapping):
+        return {k: _utc(v) for k, v in params.items()}
+    return [_utc(v) for v in params]
+
+
+def _utc(value: Any) -> Any:
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        return value.astimezone(UTC)
+    return value
 
 
 def render(query: sql.Composable) -> str:

@@ -15,6 +15,10 @@ from litestar import Litestar, Request
 from litestar.exceptions import ValidationException
 from litestar.openapi.plugins import JsonRenderPlugin
 
+#: A pattern for text parameters compared with stored text: Postgres text cannot hold NUL, so
+#: a value with one could match nothing, and the schema says so.
+NO_NUL = r"^[^\x00]*$"
+
 
 def _body_field(request: Request[Any, Any, Any]) -> Any:
     return request.route_handler.parsed_fn_signature.parameters.get("data")

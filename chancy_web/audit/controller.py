@@ -13,6 +13,7 @@ from chancy_web.audit.schemas import AuditPage, Outcome
 from chancy_web.auth.roles import Role
 from chancy_web.context import Ctx
 from chancy_web.db import read
+from chancy_web.validation import NO_NUL
 
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
 
@@ -32,10 +33,14 @@ class AuditController(Controller):
         self,
         ctx: Ctx,
         request: Request,  # type: ignore[type-arg]
-        username: Annotated[str | None, QueryParameter()] = None,
-        action: Annotated[str | None, QueryParameter(description="e.g. job.retry")] = None,
+        username: Annotated[str | None, QueryParameter(pattern=NO_NUL)] = None,
+        action: Annotated[
+            str | None, QueryParameter(description="e.g. job.retry", pattern=NO_NUL)
+        ] = None,
         outcome: Annotated[Outcome | None, QueryParameter()] = None,
-        target: Annotated[str | None, QueryParameter(description="a job id, a queue")] = None,
+        target: Annotated[
+            str | None, QueryParameter(description="a job id, a queue", pattern=NO_NUL)
+        ] = None,
         since: Annotated[datetime | None, QueryParameter(description="ISO 8601 time")] = None,
         limit: Annotated[int, QueryParameter(ge=1)] = 100,
         cursor: Annotated[

@@ -11,7 +11,7 @@ from chancy_web.auth.roles import Role
 from chancy_web.context import Ctx
 from chancy_web.crons import queries
 from chancy_web.crons.schemas import CronDeleteResult, CronRunResult, CronSchedule
-from chancy_web.db import connect
+from chancy_web.db import read
 from chancy_web.errors import ConflictException
 
 #: Most upcoming run times a client may ask for.
@@ -42,7 +42,7 @@ class CronController(Controller):
         ),
     )
     async def list_crons(self, ctx: Ctx, upcoming: NextRuns = 5) -> list[CronSchedule]:
-        async with connect(ctx) as db:
+        async with read(ctx) as db:
             return await queries.list_schedules(
                 db, ctx.chancy, jobs=LIST_JOBS, upcoming=min(upcoming, MAX_NEXT)
             )
@@ -56,7 +56,7 @@ class CronController(Controller):
     async def get_cron(
         self, ctx: Ctx, unique_key: FromPath[str], upcoming: NextRuns = 5
     ) -> CronSchedule:
-        async with connect(ctx) as db:
+        async with read(ctx) as db:
             found = await queries.list_schedules(
                 db,
                 ctx.chancy,

@@ -24,7 +24,7 @@ from psycopg.rows import dict_row
 
 from chancy_web.crons.describe import describe
 from chancy_web.crons.schemas import CronJob, CronSchedule, JobTemplate
-from chancy_web.db import table
+from chancy_web.db import Reader, table
 from chancy_web.errors import ConflictException
 from chancy_web.jobs.queries import ERROR
 
@@ -69,7 +69,7 @@ def _schedule(row: dict, jobs: list[CronJob], count: int, now: datetime) -> Cron
 
 
 async def list_schedules(
-    conn: AsyncConnection,
+    db: Reader,
     chancy: Chancy,
     *,
     unique_key: str | None = None,
@@ -77,50 +77,49 @@ async def list_schedules(
     upcoming: int = 5,
 ) -> list[CronSchedule]:
     """Every schedule (or only `unique_key`'s), sorted by unique_key, with its latest `jobs`."""
-    async with conn.cursor(row_factory=dict_row) as cursor:
-        await cursor.execute(
-            sql.SQL(
-                """
-                SELECT unique_key, cron, timezone, last_run, next_run, job FROM {cron}
-                WHERE %(key)s::text IS NULL OR unique_key = %(key)s
-                ORDER BY unique_key
-                """
-            ).format(cron=table(chancy, "cron")),
-            {"key": unique_key},
-        )
-        rows = await cursor.fetchall()
-    produced = await _recent_jobs(conn, chancy, [row["unique_key"] for row in rows], jobs)
+    rows = await db.all(
+        sql.SQL(
+            """
+            SELECT unique_key, cron, timezone, last_run, next_run, job FROM {cron}
+            WHERE %(key)s::text IS NULL OR unique_key = %(key)s
+            ORDER BY unique_key
+            """
+        ).format(cron=table(chancy, "cron")),
+        {"key": unique_key},
+        dict_row,
+    )
+    produced = await _recent_jobs(db, chancy, [row["unique_key"] for row in rows], jobs)
     now = datetime.now(UTC)
     return [_schedule(row, produced.get(row["unique_key"], []), upcoming, now) for row in rows]
 
 
 async def _recent_jobs(
-    conn: AsyncConnection, chancy: Chancy, keys: list[str], limit: int
+    db: Reader, chancy: Chancy, keys: list[str], limit: int
 ) -> dict[str, list[CronJob]]:
     if not keys or limit < 1:
         return {}
-    async with conn.cursor(row_factory=dict_row) as cursor:
-        await cursor.execute(
-            sql.SQL(
-                """
-                SELECT k.unique_key, j.id, j.state, j.created_at, j.scheduled_at, j.started_at,
-                    j.completed_at, j.attempts, j.error
-                FROM unnest(%s::text[]) AS k(unique_key)
-                CROSS JOIN LATERAL (
-                    SELECT id, state, created_at, scheduled_at, started_at, completed_at,
-                        attempts, {error}
-                    FROM {jobs} WHERE unique_key = k.unique_key
-                    ORDER BY id DESC LIMIT %s
-                ) AS j
-                ORDER BY k.unique_key, j.id DESC
-                """
-            ).format(error=ERROR, jobs=table(chancy, "jobs")),
-            (keys, limit),
-        )
-        found: dict[str, list[CronJob]] = {}
-        for row in await cursor.fetchall():
-            key = row.pop("unique_key")
-            found.setdefault(key, []).append(msgspec.convert(row, CronJob))
+    rows = await db.all(
+        sql.SQL(
+            """
+            SELECT k.unique_key, j.id, j.state, j.created_at, j.scheduled_at, j.started_at,
+                j.completed_at, j.attempts, j.error
+            FROM unnest(%s::text[]) AS k(unique_key)
+            CROSS JOIN LATERAL (
+                SELECT id, state, created_at, scheduled_at, started_at, completed_at,
+                    attempts, {error}
+                FROM {jobs} WHERE unique_key = k.unique_key
+                ORDER BY id DESC LIMIT %s
+            ) AS j
+            ORDER BY k.unique_key, j.id DESC
+            """
+        ).format(error=ERROR, jobs=table(chancy, "jobs")),
+        (keys, limit),
+        dict_row,
+    )
+    found: dict[str, list[CronJob]] = {}
+    for row in rows:
+        key = row.pop("unique_key")
+        found.setdefault(key, []).append(msgspec.convert(row, CronJob))
     return found
 
 

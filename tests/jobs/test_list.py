@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 from litestar.testing import AsyncTestClient
@@ -67,6 +67,25 @@ async def test_function_filter_escapes_like_wildcards(client, admin, chancy):
     assert [r["id"] for r in await list_jobs(client, admin, queue=queue, func="100%_")] == [
         str(literal)
     ]
+
+
+async def test_times_with_any_utc_offset_filter_the_same(client, admin, chancy):
+    # ISO 8601 allows offsets that Postgres' text input refuses (beyond ±15:59); the API
+    # takes them as the instants they are.
+    queue = unique_queue()
+    now = datetime.now(UTC)
+    older = await make_job(chancy, queue=queue, scheduled_at=now - timedelta(hours=3))
+    newer = await make_job(chancy, queue=queue, scheduled_at=now - timedelta(minutes=30))
+    cutoff = now - timedelta(hours=1)
+    for offset in (timedelta(0), timedelta(hours=23, minutes=59), -timedelta(hours=20)):
+        moment = cutoff.astimezone(timezone(offset)).isoformat()
+        for op, expected in ((">", newer), ("<", older)):
+            triple = ["scheduled_at", op, moment]
+            body = await list_jobs(client, admin, queue=queue, filters=json.dumps([triple]))
+            assert [row["id"] for row in body] == [str(expected)], triple
+    since = (now - timedelta(days=1)).astimezone(timezone(timedelta(hours=23, minutes=59)))
+    audit = await client.get("/api/v1/audit", params={"since": since.isoformat()}, headers=admin)
+    assert audit.status_code == 200, audit.text
 
 
 async def test_filter_triples_cover_every_field(client, admin, chancy):
