@@ -14,7 +14,9 @@ from contextlib import asynccontextmanager
 
 import httpx
 import psycopg
+import pytest
 
+from chancy_web.shared_reads import SharedReads
 from tests.conftest import make_job
 
 WAITING = """
@@ -90,3 +92,55 @@ async def test_a_read_after_a_mutation_does_not_join_an_older_read(live_server, 
             after = asyncio.create_task(client.get(path, headers=headers))
             assert await queries_waiting(live_server.dsn, queue) == 2
         assert (await before).status_code == (await after).status_code == 200
+
+
+# The sharing itself, on its own event loop: errors reach every waiter, and a waiter that
+# goes away takes nobody's answer with it.
+
+
+async def test_an_error_reaches_every_request_that_shared_the_read():
+    reads = SharedReads()
+    started = asyncio.Event()
+    release = asyncio.Event()
+
+    async def failing() -> bytes:
+        started.set()
+        await release.wait()
+        raise psycopg.errors.QueryCanceled("canceling statement due to statement timeout")
+
+    first = asyncio.create_task(reads.share("k", failing))
+    await started.wait()
+    second = asyncio.create_task(reads.share("k", failing))
+    await asyncio.sleep(0)
+    release.set()
+    for task in (first, second):
+        with pytest.raises(psycopg.errors.QueryCanceled):
+            await task
+    # Nothing is kept: the next read runs again.
+    assert await reads.share("k", _body(b"fresh")) == b"fresh"
+
+
+async def test_a_cancelled_request_does_not_cancel_the_read_others_wait_for():
+    reads = SharedReads()
+    release = asyncio.Event()
+
+    async def slow() -> bytes:
+        await release.wait()
+        return b"rows"
+
+    first = asyncio.create_task(reads.share("k", slow))
+    await asyncio.sleep(0)
+    second = asyncio.create_task(reads.share("k", slow))
+    await asyncio.sleep(0)
+    first.cancel()  # the client that started the read went away
+    release.set()
+    assert await second == b"rows"
+    with pytest.raises(asyncio.CancelledError):
+        await first
+
+
+def _body(data: bytes):
+    async def compute() -> bytes:
+        return data
+
+    return compute
