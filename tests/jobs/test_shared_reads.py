@@ -11,6 +11,7 @@ import asyncio
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 
 import httpx
 import psycopg
@@ -45,53 +46,62 @@ async def queries_waiting(dsn: str, queue: str, settle_s: float = 0.5) -> int:
         return int(row[0])
 
 
-async def session(client: httpx.AsyncClient, live_server) -> dict[str, str]:
-    response = await client.post(
-        "/api/v1/login", json={"username": live_server.username, "password": live_server.password}
-    )
-    assert response.status_code == 200, response.text
-    client.cookies.clear()
-    return {"Authorization": f"Bearer {response.json()['token']}"}
+@dataclass
+class ListOfOneQueue:
+    """A logged-in client of the live server, and the job list of a queue of its own."""
+
+    client: httpx.AsyncClient
+    headers: dict[str, str]
+    queue: str
+    path: str
+
+    def get(self, path: str | None = None) -> asyncio.Task[httpx.Response]:
+        return asyncio.create_task(self.client.get(path or self.path, headers=self.headers))
 
 
-async def test_identical_requests_in_flight_share_one_query(live_server, chancy):
+@pytest.fixture
+async def listed(live_server, chancy) -> AsyncIterator[ListOfOneQueue]:
     queue = f"q-{uuid.uuid4().hex[:8]}"
     await make_job(chancy, queue=queue)
-    path = f"/api/v1/jobs?pagination=true&queue={queue}"
     async with httpx.AsyncClient(base_url=live_server.url, timeout=20) as client:
-        headers = await session(client, live_server)
-        async with jobs_table_locked(live_server.dsn, chancy.prefix):
-            same = [asyncio.create_task(client.get(path, headers=headers)) for _ in range(5)]
-            other = asyncio.create_task(client.get(f"{path}&limit=7", headers=headers))
-            # Five identical requests and one other: two queries reach the database.
-            assert await queries_waiting(live_server.dsn, queue) == 2
-        responses = [*await asyncio.gather(*same), await other]
-        assert [r.status_code for r in responses] == [200] * 6
-        bodies = {r.content for r in responses[:5]}
-        assert len(bodies) == 1
-        # What they shared is what a request of its own gets now.
-        assert (await client.get(path, headers=headers)).content in bodies
-        assert [row["queue"] for row in responses[5].json()["items"]] == [queue]
+        response = await client.post(
+            "/api/v1/login",
+            json={"username": live_server.username, "password": live_server.password},
+        )
+        assert response.status_code == 200, response.text
+        client.cookies.clear()
+        headers = {"Authorization": f"Bearer {response.json()['token']}"}
+        yield ListOfOneQueue(client, headers, queue, f"/api/v1/jobs?pagination=true&queue={queue}")
 
 
-async def test_a_read_after_a_mutation_does_not_join_an_older_read(live_server, chancy):
-    queue = f"q-{uuid.uuid4().hex[:8]}"
-    await make_job(chancy, queue=queue)
-    path = f"/api/v1/jobs?pagination=true&queue={queue}"
-    async with httpx.AsyncClient(base_url=live_server.url, timeout=20) as client:
-        headers = await session(client, live_server)
-        async with jobs_table_locked(live_server.dsn, chancy.prefix):
-            before = asyncio.create_task(client.get(path, headers=headers))
-            assert await queries_waiting(live_server.dsn, queue) == 1
-            # A change committed through this server (a new queue: not the locked table)...
-            created = await client.post(
-                "/api/v1/queues", json={"name": f"{queue}-new"}, headers=headers
-            )
-            assert created.status_code == 200, created.text
-            # ...so the same read, asked after it, runs a query of its own.
-            after = asyncio.create_task(client.get(path, headers=headers))
-            assert await queries_waiting(live_server.dsn, queue) == 2
-        assert (await before).status_code == (await after).status_code == 200
+async def test_identical_requests_in_flight_share_one_query(listed, live_server, chancy):
+    async with jobs_table_locked(live_server.dsn, chancy.prefix):
+        same = [listed.get() for _ in range(5)]
+        other = listed.get(f"{listed.path}&limit=7")
+        # Five identical requests and one other: two queries reach the database.
+        assert await queries_waiting(live_server.dsn, listed.queue) == 2
+    responses = [*await asyncio.gather(*same), await other]
+    assert [r.status_code for r in responses] == [200] * 6
+    bodies = {r.content for r in responses[:5]}
+    assert len(bodies) == 1
+    # What they shared is what a request of its own gets now.
+    assert (await listed.get()).content in bodies
+    assert [row["queue"] for row in responses[5].json()["items"]] == [listed.queue]
+
+
+async def test_a_read_after_a_mutation_does_not_join_an_older_read(listed, live_server, chancy):
+    async with jobs_table_locked(live_server.dsn, chancy.prefix):
+        before = listed.get()
+        assert await queries_waiting(live_server.dsn, listed.queue) == 1
+        # A change committed through this server (a new queue: not the locked table)...
+        created = await listed.client.post(
+            "/api/v1/queues", json={"name": f"{listed.queue}-new"}, headers=listed.headers
+        )
+        assert created.status_code == 200, created.text
+        # ...so the same read, asked after it, runs a query of its own.
+        after = listed.get()
+        assert await queries_waiting(live_server.dsn, listed.queue) == 2
+    assert (await before).status_code == (await after).status_code == 200
 
 
 # The sharing itself, on its own event loop: errors reach every waiter, and a waiter that
