@@ -45,12 +45,15 @@ class WebContext:
     counts: TtlCache = field(init=False)
     sessions: SessionCache = field(init=False)
     reads: SharedReads = field(init=False)
+    #: The web layer's share of Chancy's pool (see `chancy_web.db.pooled`).
+    db_slots: asyncio.Semaphore = field(init=False)
 
     def __post_init__(self) -> None:
         self.sessions = SessionCache(self.settings.session_cache_s)
         self.functions = TtlCache(self.settings.functions_cache_s)
         self.counts = TtlCache(self.settings.counts_cache_s)
         self.reads = SharedReads(enabled=self.settings.share_reads)
+        self.db_slots = asyncio.Semaphore(self.settings.max_db_connections)
 
 
 #: A handler parameter that receives the app's WebContext.

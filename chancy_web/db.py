@@ -13,6 +13,7 @@ which the app turns into 503s (see `chancy_web.errors`).
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
@@ -23,6 +24,7 @@ from psycopg import AsyncClientCursor, AsyncConnection, sql
 from psycopg.abc import Params
 from psycopg.pq import TransactionStatus
 from psycopg.rows import AsyncRowFactory, tuple_row
+from psycopg_pool import PoolTimeout
 
 from chancy_web.context import WebContext
 
@@ -35,13 +37,37 @@ def table(chancy: Chancy, name: str) -> sql.Identifier:
 
 
 @asynccontextmanager
+async def pooled(ctx: WebContext) -> AsyncIterator[AsyncConnection]:
+    """A connection of Chancy's pool, within the web layer's share of it.
+
+    At most `settings.max_db_connections` are held at once: a burst of dashboard requests
+    queues here instead of taking the connections Chancy's worker needs to fetch jobs (and
+    opening connections that a 2-core database could not use anyway). Waiting for a turn
+    counts against `pool_timeout_s`, like waiting for the pool, and ends in the same 503.
+    """
+    slots, timeout = ctx.db_slots, ctx.settings.pool_timeout_s
+    if slots.locked():
+        try:
+            await asyncio.wait_for(slots.acquire(), timeout)
+        except TimeoutError:
+            raise PoolTimeout(f"no database connection free within {timeout} s") from None
+    else:
+        await slots.acquire()
+    try:
+        async with ctx.chancy.pool.connection(timeout=timeout) as conn:
+            yield conn
+    finally:
+        slots.release()
+
+
+@asynccontextmanager
 async def connect(ctx: WebContext) -> AsyncIterator[AsyncConnection]:
     """A pooled connection in a transaction that commits when the block succeeds.
 
     The statement timeout is transaction-local, so it never leaks into Chancy's own use of the
     shared pool.
     """
-    async with ctx.chancy.pool.connection(timeout=ctx.settings.pool_timeout_s) as conn:
+    async with pooled(ctx) as conn:
         await conn.execute(
             "SELECT set_config('statement_timeout', %s, true)",
             (str(ctx.settings.statement_timeout_ms),),
@@ -122,7 +148,7 @@ async def read(ctx: WebContext) -> AsyncIterator[Reader]:
     transactions); one left in any other state (a cancelled request) is closed, and the pool
     replaces it.
     """
-    async with ctx.chancy.pool.connection(timeout=ctx.settings.pool_timeout_s) as conn:
+    async with pooled(ctx) as conn:
         was_autocommit = conn.autocommit
         await conn.set_autocommit(True)
         try:

@@ -11,6 +11,10 @@ class Settings:
     statement_timeout_ms: int = 5_000
     #: How long a request waits for a pooled connection before giving up with a 503.
     pool_timeout_s: float = 5.0
+    #: Most of Chancy's pooled connections the web layer holds at once; further requests wait
+    #: their turn (within `pool_timeout_s`). In plugin mode the rest of the pool stays free
+    #: for the worker, whatever the dashboard's traffic.
+    max_db_connections: int = 4
     #: Largest page a list endpoint returns; larger `limit`s are clamped to it.
     max_page_size: int = 100
     #: Sessions end after this long without a request...

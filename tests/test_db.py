@@ -1,18 +1,28 @@
-"""chancy_web.db: reads borrow Chancy's own connections, and must give them back unchanged."""
+"""chancy_web.db: the web layer borrows Chancy's own connections, gives them back unchanged,
+and never holds more than its share of them."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import socket
+import uuid
+from collections.abc import AsyncIterator, Iterator
 
+import httpx
 import psycopg
 import pytest
+import uvicorn
 from chancy import Chancy
+from litestar import Litestar
 from psycopg.pq import TransactionStatus
 
+from chancy_web import create_app
 from chancy_web.context import WebContext
 from chancy_web.db import read
 from chancy_web.settings import Settings
-from tests.conftest import auth_backend
+from tests.conftest import PASSWORD, auth_backend, make_job
+from tests.jobs.test_shared_reads import jobs_table_locked, queries_waiting
 
 
 async def assert_as_chancy_expects(ctx: WebContext) -> None:
@@ -58,3 +68,53 @@ async def test_reads_leave_the_shared_connection_as_chancy_expects_it(dsn, chanc
         with pytest.raises(asyncio.CancelledError):
             await task
         await assert_as_chancy_expects(ctx)
+
+
+class _Server(uvicorn.Server):
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:  # the tests own the process's signals
+        yield
+
+
+@contextlib.asynccontextmanager
+async def serving(app: Litestar) -> AsyncIterator[str]:
+    """`app` under uvicorn on the tests' event loop (requests really run concurrently)."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    sock.bind(("127.0.0.1", 0))
+    server = _Server(uvicorn.Config(app, log_level="warning"))
+    task = asyncio.create_task(server.serve(sockets=[sock]))
+    while not server.started:
+        assert not task.done(), "the server did not start"
+        await asyncio.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{sock.getsockname()[1]}"
+    finally:
+        server.should_exit = True
+        await asyncio.wait_for(task, 30)
+        sock.close()
+
+
+async def test_the_web_layer_holds_at_most_its_share_of_the_pool(dsn, chancy):
+    """A burst of requests queues for `max_db_connections`, leaving the rest of Chancy's
+    pool to its worker; a request that cannot get a turn in time is a 503."""
+    queue = f"q-{uuid.uuid4().hex[:8]}"
+    await make_job(chancy, queue=queue)
+    path = f"/api/v1/jobs?pagination=true&queue={queue}"
+    settings = Settings(max_db_connections=2, share_reads=False, pool_timeout_s=1.0)
+    app = create_app(chancy, authentication_backend=auth_backend(), settings=settings)
+    async with serving(app) as url, httpx.AsyncClient(base_url=url, timeout=20) as client:
+        login = await client.post("/api/v1/login", json={"username": "admin", "password": PASSWORD})
+        headers = {"Authorization": f"Bearer {login.json()['token']}"}
+        async with jobs_table_locked(dsn, chancy.prefix):
+            burst = [
+                asyncio.create_task(client.get(f"{path}&limit={n}", headers=headers))
+                for n in range(1, 7)
+            ]
+            # Two queries reach the database; the other four wait for a turn...
+            assert await queries_waiting(dsn, queue, settle_s=0.3) == 2
+            await asyncio.sleep(1.0)
+        responses = await asyncio.gather(*burst)
+        # ...and give up with a 503 after pool_timeout_s, while the two are served.
+        assert sorted(r.status_code for r in responses) == [200, 200, 503, 503, 503, 503]
+        # The lock gone, every request is served again.
+        assert (await client.get(path, headers=headers)).status_code == 200

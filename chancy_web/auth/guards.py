@@ -24,6 +24,7 @@ from chancy_web.auth.roles import Role
 from chancy_web.auth.schemas import SessionInfo, User
 from chancy_web.auth.sessions import load_session
 from chancy_web.context import WebContext
+from chancy_web.db import pooled
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 CSRF_HEADER = "x-csrf-token"
@@ -59,7 +60,7 @@ async def authenticate(connection: ASGIConnection) -> User:  # type: ignore[type
         token, via_cookie = found
         session = ctx.sessions.get(token)
         if session is None:
-            async with ctx.chancy.pool.connection(timeout=ctx.settings.pool_timeout_s) as conn:
+            async with pooled(ctx) as conn:
                 session = await load_session(conn, ctx.chancy, ctx.settings, token)
             if session is not None:
                 ctx.sessions.put(token, session)

@@ -21,6 +21,7 @@ from chancy_web.auth.guards import authenticate, read_token, web_context
 from chancy_web.auth.roles import Role
 from chancy_web.auth.schemas import User
 from chancy_web.auth.sessions import load_session
+from chancy_web.db import pooled
 
 log = logging.getLogger("chancy_web.events")
 
@@ -67,7 +68,7 @@ async def authenticate_stream(
         else:
             # The reference's `?token=`: kept for its clients, discouraged because URLs end
             # up in proxy and access logs. Browsers send the session cookie instead.
-            async with ctx.chancy.pool.connection(timeout=ctx.settings.pool_timeout_s) as conn:
+            async with pooled(ctx) as conn:
                 session = await load_session(conn, ctx.chancy, ctx.settings, query_token)
             if session is None:
                 return None

@@ -7,7 +7,7 @@ from litestar import Controller, Request, Response, get
 from chancy_web import migrations
 from chancy_web.__about__ import __version__
 from chancy_web.context import Ctx
-from chancy_web.db import connect
+from chancy_web.db import connect, pooled
 from chancy_web.events.controller import listener_for
 from chancy_web.system import queries
 from chancy_web.system.schemas import (
@@ -34,7 +34,7 @@ async def get_health() -> Health:
 )
 async def get_readiness(ctx: Ctx) -> Response[Readiness]:
     try:
-        async with ctx.chancy.pool.connection(timeout=ctx.settings.pool_timeout_s) as conn:
+        async with pooled(ctx) as conn:
             await conn.execute("SELECT 1")
     except Exception as exc:  # any failure to reach the database means "not ready"
         return Response(
