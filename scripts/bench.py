@@ -1090,9 +1090,9 @@ def _render_full(result: dict[str, Any]) -> list[str]:
                 w, r = _loaded(server, name), _loaded(ref, name)
                 times = ratio(w["rps"], r["rps"]) if w and r else None
                 met = "met" if times and times >= target else "not met"
+                shown = f"{times:.2f}×" if times else "n/a"  # 4.96 must not read as 5.0
                 lines.append(
-                    f"- `{name}`{label}: {fmt(times, '×')} the reference's req/s "
-                    f"(≥ {target}×: {met})"
+                    f"- `{name}`{label}: {shown} the reference's req/s (≥ {target}×: {met})"
                 )
     lines += [
         "",
