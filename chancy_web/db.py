@@ -133,6 +133,12 @@ def _utc(value: Any) -> Any:
     return value
 
 
+def contains_pattern(value: str) -> str:
+    """An ILIKE pattern matching `value` anywhere, its own `%`, `_` and `\\` taken literally."""
+    escaped = value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
 def render(query: sql.Composable) -> str:
     """A composed query as text, for a module to keep (queries naming only tables and
     columns render the same every time)."""

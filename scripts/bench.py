@@ -56,6 +56,7 @@ from psycopg import sql
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from measure_ui import CHROMIUM_ARGS, FIRST_ROW, REFERENCE_ROW, ROW  # noqa: E402
 from seed import seed as seed_jobs  # noqa: E402  (scripts/ is not a package)
 
 REFERENCE_REQUIREMENTS = ["chancy[web,cli,cron]==0.26.0", "psycopg[binary]"]
@@ -115,27 +116,7 @@ chancy = Chancy(os.environ["BENCH_DSN"], plugins=[Cron(), WorkflowPlugin(), Api(
 UNSHARED = "chancy-web-unshared"
 SHARED_LISTS = ("jobs_first_page", "jobs_failed", "jobs_by_queue", "jobs_deep_page")
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
-FIRST_ROW_SCRIPT = """
-((selector) => {
-  const seen = () => {
-    const row = window.__firstRow === undefined && document.querySelector(selector);
-    if (row && row.checkVisibility({ visibilityProperty: true, opacityProperty: true })) {
-      window.__firstRow = performance.now();
-    }
-  };
-  const options = { childList: true, subtree: true, attributes: true };
-  new MutationObserver(seen).observe(document, options);
-})(%s);
-"""
-ROW_SELECTORS = {"reference": 'tbody tr td a[href*="/jobs/"]', "chancy-web": "table.jobs tbody tr"}
+ROW_SELECTORS = {"reference": REFERENCE_ROW, "chancy-web": ROW}
 
 
 class Stop(Exception):
@@ -762,7 +743,7 @@ async def first_row(server: Server, password: str, runs: int) -> dict[str, Any]:
                         await page.add_init_script(
                             f"localStorage.setItem({key}, {json.dumps(token)})"
                         )
-                    await page.add_init_script(FIRST_ROW_SCRIPT % json.dumps(selector))
+                    await page.add_init_script(FIRST_ROW % json.dumps(selector))
                     await page.goto(f"{server.url}/jobs", wait_until="commit", timeout=30_000)
                     await page.locator(selector).first.wait_for(timeout=30_000)
                     seen = None

@@ -22,8 +22,7 @@ import json
 import statistics
 from typing import Any
 
-from playwright.async_api import async_playwright
-
+#: Shared with scripts/bench.py, which measures the first row the same way.
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -100,6 +99,7 @@ async def main() -> None:
     parser.add_argument("--reference", action="store_true", help="measure chancy 0.26's dashboard")
     args = parser.parse_args()
     url = args.url.rstrip("/")
+    from playwright.async_api import async_playwright  # here: bench.py imports this module
 
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(

@@ -15,7 +15,7 @@ from litestar.exceptions import ValidationException
 from psycopg import sql
 from psycopg.rows import dict_row
 
-from chancy_web.db import Reader, render, table
+from chancy_web.db import Reader, contains_pattern, render, table
 from chancy_web.jobs.filters import Condition, Cursor, JobFilter
 from chancy_web.jobs.schemas import JobDetail, JobState, JobSummary
 
@@ -80,15 +80,11 @@ def id_at(moment: datetime) -> UUID:
     return UUID(int=ticks << 68)
 
 
-def _escape_like(value: str) -> str:
-    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
 def _condition(c: Condition) -> tuple[str, Any]:
     # Fields and operators come from the allow-lists in `filters`, never from the request.
     column = _identifier(c.field)
     if c.op == "~":
-        return f"{column} ILIKE %s", f"%{_escape_like(c.value)}%"
+        return f"{column} ILIKE %s", contains_pattern(c.value)
     return f"{column} {c.op} %s", c.value
 
 

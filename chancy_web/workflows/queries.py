@@ -16,7 +16,7 @@ from psycopg import sql
 from psycopg.rows import class_row, dict_row
 
 from chancy_web.crons.schemas import JobTemplate
-from chancy_web.db import Reader, table
+from chancy_web.db import Reader, contains_pattern, table
 from chancy_web.jobs.filters import Condition, Cursor
 from chancy_web.jobs.queries import ERROR
 from chancy_web.workflows.filters import ORDER, WorkflowFilter
@@ -40,8 +40,7 @@ class Page:
 def _condition(c: Condition) -> tuple[sql.Composable, Any]:
     column = sql.SQL("w.{}").format(sql.Identifier(c.field))
     if c.op == "~":
-        escaped = c.value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        return sql.SQL("{} ILIKE %s").format(column), f"%{escaped}%"
+        return sql.SQL("{} ILIKE %s").format(column), contains_pattern(c.value)
     return sql.SQL("{} = %s").format(column), c.value
 
 
