@@ -21,6 +21,7 @@ from litestar.params import QueryParameter
 
 from chancy_web.context import Ctx
 from chancy_web.jobs.schemas import JOB_STATES, JobState
+from chancy_web.validation import NO_NUL
 
 Operator = Literal["=", "~", ">", "<", ">=", "<="]
 _COMPARISONS = ("=", ">", "<", ">=", "<=")
@@ -181,9 +182,12 @@ async def provide_job_filter(
     job_state: Annotated[
         JobState | None, QueryParameter(name="state", description="Only jobs in this state")
     ] = None,
-    queue: Annotated[str | None, QueryParameter(description="Only jobs of this queue")] = None,
+    queue: Annotated[
+        str | None, QueryParameter(description="Only jobs of this queue", pattern=NO_NUL)
+    ] = None,
     func: Annotated[
-        str | None, QueryParameter(description="Only jobs whose function name contains this")
+        str | None,
+        QueryParameter(description="Only jobs whose function name contains this", pattern=NO_NUL),
     ] = None,
     limit: LimitParam = 100,
     before: BeforeParam = None,

@@ -25,6 +25,7 @@ from chancy_web.jobs.filters import (
     PaginationParam,
     parse_triples,
 )
+from chancy_web.validation import NO_NUL
 from chancy_web.workflows.schemas import WORKFLOW_STATES, WorkflowState
 
 #: Each filterable column and the operators it allows (the reference's set).
@@ -71,7 +72,8 @@ async def provide_workflow_filter(
         QueryParameter(name="state", description="Only workflows in this state"),
     ] = None,
     name: Annotated[
-        str | None, QueryParameter(description="Only workflows whose name contains this")
+        str | None,
+        QueryParameter(description="Only workflows whose name contains this", pattern=NO_NUL),
     ] = None,
     limit: LimitParam = 100,
     before: BeforeParam = None,
