@@ -8,6 +8,7 @@ of its own, dropped at the end.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import socket
 import tempfile
@@ -22,6 +23,7 @@ from typing import Any
 
 import psycopg
 import pytest
+import uvicorn
 from chancy import Chancy, Job, Queue, Reference, Worker
 from chancy.plugins.cron import Cron
 from litestar import Litestar
@@ -79,6 +81,18 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+def wait_for_port(port: int, timeout: float = 20) -> None:
+    """Until something listens on 127.0.0.1:`port` (a server started in another thread)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return
+        except OSError:
+            time.sleep(0.05)
+    raise RuntimeError(f"nothing listens on port {port}")
 
 
 @pytest.fixture(scope="session")
@@ -266,13 +280,31 @@ def live_server(dsn: str, chancy: Chancy) -> Iterator[LiveServer]:
     thread.start()
     assert ready.wait(30), "live server did not start"
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                break
-        except OSError:
-            time.sleep(0.1)
+    wait_for_port(port)
     yield LiveServer(url=url, username="admin", password=PASSWORD, dsn=dsn)
     stop["loop"].call_soon_threadsafe(stop["event"].set)
     thread.join(30)
+
+
+class QuietServer(uvicorn.Server):
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:  # the tests own the process's signals
+        yield
+
+
+@contextlib.asynccontextmanager
+async def serving(app: Litestar) -> AsyncIterator[str]:
+    """`app` under uvicorn on the tests' event loop (requests really run concurrently)."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    sock.bind(("127.0.0.1", 0))
+    server = QuietServer(uvicorn.Config(app, log_level="warning"))
+    task = asyncio.create_task(server.serve(sockets=[sock]))
+    while not server.started:
+        assert not task.done(), "the server did not start"
+        await asyncio.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{sock.getsockname()[1]}"
+    finally:
+        server.should_exit = True
+        await asyncio.wait_for(task, 30)
+        sock.close()

@@ -4,24 +4,19 @@ and never holds more than its share of them."""
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import socket
 import uuid
-from collections.abc import AsyncIterator, Iterator
 
 import httpx
 import psycopg
 import pytest
-import uvicorn
 from chancy import Chancy
-from litestar import Litestar
 from psycopg.pq import TransactionStatus
 
 from chancy_web import create_app
 from chancy_web.context import WebContext
 from chancy_web.db import read
 from chancy_web.settings import Settings
-from tests.conftest import PASSWORD, auth_backend, make_job
+from tests.conftest import PASSWORD, auth_backend, make_job, serving
 from tests.jobs.test_shared_reads import jobs_table_locked, queries_waiting
 
 
@@ -68,30 +63,6 @@ async def test_reads_leave_the_shared_connection_as_chancy_expects_it(dsn, chanc
         with pytest.raises(asyncio.CancelledError):
             await task
         await assert_as_chancy_expects(ctx)
-
-
-class _Server(uvicorn.Server):
-    @contextlib.contextmanager
-    def capture_signals(self) -> Iterator[None]:  # the tests own the process's signals
-        yield
-
-
-@contextlib.asynccontextmanager
-async def serving(app: Litestar) -> AsyncIterator[str]:
-    """`app` under uvicorn on the tests' event loop (requests really run concurrently)."""
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-    sock.bind(("127.0.0.1", 0))
-    server = _Server(uvicorn.Config(app, log_level="warning"))
-    task = asyncio.create_task(server.serve(sockets=[sock]))
-    while not server.started:
-        assert not task.done(), "the server did not start"
-        await asyncio.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{sock.getsockname()[1]}"
-    finally:
-        server.should_exit = True
-        await asyncio.wait_for(task, 30)
-        sock.close()
 
 
 async def test_the_web_layer_holds_at_most_its_share_of_the_pool(dsn, chancy):

@@ -7,9 +7,7 @@ Without Chromium or a built dashboard these tests skip locally and fail when `CI
 from __future__ import annotations
 
 import os
-import socket
 import threading
-import time
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,7 +20,15 @@ from litestar import Litestar, asgi
 
 from chancy_web import create_app
 from chancy_web.spa import STATIC_DIR
-from tests.conftest import LIVE_QUEUE, PASSWORD, LiveServer, auth_backend, free_port, make_chancy
+from tests.conftest import (
+    LIVE_QUEUE,
+    PASSWORD,
+    LiveServer,
+    auth_backend,
+    free_port,
+    make_chancy,
+    wait_for_port,
+)
 
 CHROMIUM = Path(os.environ.get("CHANCY_WEB_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
@@ -103,17 +109,6 @@ class Server:
     prefix: str = ""
 
 
-def _wait_for_port(port: int, timeout: float = 20) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                return
-        except OSError:
-            time.sleep(0.05)
-    raise RuntimeError(f"nothing listens on port {port}")
-
-
 @pytest.fixture(scope="session")
 def mounted_server(dsn: str, live_server: LiveServer) -> Iterator[Server]:
     """create_app() mounted at MOUNT_PREFIX inside a host Litestar app, served by uvicorn."""
@@ -136,7 +131,7 @@ def mounted_server(dsn: str, live_server: LiveServer) -> Iterator[Server]:
     server = uvicorn.Server(uvicorn.Config(host, port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
-    _wait_for_port(port)
+    wait_for_port(port)
     yield Server(url=f"http://127.0.0.1:{port}", prefix=MOUNT_PREFIX)
     server.should_exit = True
     thread.join(30)

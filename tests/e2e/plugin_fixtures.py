@@ -11,9 +11,7 @@ the worker's metrics are in the database.
 from __future__ import annotations
 
 import asyncio
-import socket
 import threading
-import time
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
@@ -29,7 +27,14 @@ from chancy.plugins.workflow import Workflow, WorkflowPlugin
 from psycopg import sql
 
 from chancy_web import Api, Settings
-from tests.conftest import PASSWORD, auth_backend, free_port, tagged_queue, worker_for
+from tests.conftest import (
+    PASSWORD,
+    auth_backend,
+    free_port,
+    tagged_queue,
+    wait_for_port,
+    worker_for,
+)
 from tests.e2e.conftest import Watcher
 
 #: Worked only by the plugin server's worker.
@@ -58,17 +63,6 @@ class PluginData:
     workflow_name: str
     #: first -> stuck, where `stuck` waits on IDLE_QUEUE.
     running_id: str
-
-
-def _wait_for_port(port: int, timeout: float = 20) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                return
-        except OSError:
-            time.sleep(0.05)
-    raise RuntimeError(f"nothing listens on port {port}")
 
 
 @pytest.fixture(scope="session")
@@ -104,7 +98,7 @@ def plugin_server(dsn: str, chancy: Chancy) -> Iterator[PluginServer]:
     thread = threading.Thread(target=asyncio.run, args=(main(),), daemon=True)
     thread.start()
     assert ready.wait(30), "plugin server did not start"
-    _wait_for_port(port)
+    wait_for_port(port)
     yield PluginServer(url=f"http://127.0.0.1:{port}")
     stop["loop"].call_soon_threadsafe(stop["event"].set)
     thread.join(30)

@@ -16,7 +16,6 @@ import asyncio
 import contextlib
 import json
 import socket
-import typing
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from typing import Any
@@ -33,7 +32,7 @@ from chancy_web.app import SECURITY
 from chancy_web.auth.guards import require_role
 from chancy_web.events import EventController, EventListener, stream_events_ws
 from chancy_web.events.controller import STATE_KEY
-from tests.conftest import PASSWORD, auth_backend
+from tests.conftest import PASSWORD, QuietServer, auth_backend
 
 #: Short enough that tests see heartbeats and session checks without waiting long.
 HEARTBEAT_S = 1.0
@@ -57,13 +56,6 @@ def build_app(chancy: Chancy, settings: Settings) -> Litestar:
     if "/api/v1/ws" not in paths:
         app.register(Router("/api/v1", route_handlers=[stream_events_ws]))
     return app
-
-
-class _Server(uvicorn.Server):
-    # The tests own the process's signals.
-    @contextlib.contextmanager
-    def capture_signals(self) -> typing.Iterator[None]:
-        yield
 
 
 @dataclass
@@ -96,7 +88,7 @@ async def events_server(chancy: Chancy, dsn: str, settings: Settings) -> AsyncIt
     app.state[STATE_KEY] = listener
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.bind(("127.0.0.1", 0))
-    server = _Server(uvicorn.Config(app, log_level="warning", timeout_graceful_shutdown=5))
+    server = QuietServer(uvicorn.Config(app, log_level="warning", timeout_graceful_shutdown=5))
     serving = asyncio.create_task(server.serve(sockets=[sock]))
     while not server.started:
         assert not serving.done(), "the events test server did not start"
