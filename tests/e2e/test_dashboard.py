@@ -157,6 +157,23 @@ async def test_every_page_renders(logged_in, seeded: Seeded, live_server: LiveSe
     await expect(page.get_by_role("heading", name="Page not found")).to_be_visible()
 
 
+@pytest.mark.parametrize(
+    ("path", "heading", "back"),
+    [
+        ("/jobs/00000000-0000-7000-8000-000000000000", "Job not found", "← All jobs"),
+        ("/queues/no-such-queue", "Queue not found", "← All queues"),
+        ("/workers/no-such-worker", "Worker not found", "← All workers"),
+        ("/workflows/not-a-workflow-id", "Workflow not found", "← All workflows"),
+    ],
+)
+async def test_a_missing_thing_says_so_and_links_back(logged_in, path, heading, back):
+    page = logged_in
+    await page.goto(path)
+    await expect(page.get_by_role("heading", name=heading)).to_be_visible()
+    await page.get_by_role("link", name=back).click()
+    await expect(page).to_have_url(re.compile(path.rsplit("/", 1)[0] + "$"))
+
+
 async def test_logs_out(logged_in, seeded: Seeded):
     page = logged_in
     await page.goto("/jobs")
