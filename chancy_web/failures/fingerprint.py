@@ -228,7 +228,7 @@ def _frames_innermost_first(
 
 _SITE_PACKAGES = re.compile(r".*(?:^|/)(?:site|dist)-packages/")
 _STDLIB = re.compile(
-    r"(?:^|/)(?:lib(?:64)?/python\d(?:\.\d+)?t?|Lib|lib-python/[\d.]+|python\d+\.zip)/"
+    r"(?:^|/)(?:lib(?:64)?/(?:python|pypy)\d(?:\.\d+)?t?|Lib|lib-python/[\d.]+|python\d+\.zip)/"
 )
 _CHANCY_SOURCE = re.compile(
     r"(?:^|/)chancy/(?:(?:executors|plugins|contrib|cli)/.*"

@@ -43,6 +43,13 @@ def order_missing_sync(order_id: str) -> None:
     raise LookupError(f"order {order_id} not found")
 
 
+def charge_sync(order_id: str) -> None:
+    try:
+        _load(order_id)
+    except LookupError as exc:
+        raise RuntimeError(f"cannot charge order {order_id}") from exc
+
+
 def hang_sync() -> None:
     time.sleep(60)
 

@@ -14,6 +14,7 @@ import textwrap
 import traceback
 import uuid
 from collections.abc import Callable
+from concurrent.futures.process import _ExceptionWithTraceback  # type: ignore[attr-defined]
 from typing import Any
 
 import pytest
@@ -169,6 +170,22 @@ def test_chancy_executor_frames_are_skipped():
 def test_a_failure_inside_chancy_is_placed_in_chancy_before_the_standard_library():
     text = raised(Executor.run_function, json.loads, {"s": "{"})
     assert fingerprint(text).frame == "chancy/executors/base.py:run_function"
+
+
+def test_a_process_pool_s_remote_traceback_is_placed_in_the_child_s_frames():
+    # What the process executor stores: the pool pickles the child's exception with its
+    # formatted traceback, and rebuilds it in the worker as a copy without frames whose cause
+    # is a _RemoteTraceback holding that text. Here the pool's own pickling does it.
+    try:
+        shop()["load_order"](17)
+    except LookupError as exc:
+        rebuild, args = _ExceptionWithTraceback(exc, exc.__traceback__).__reduce__()
+        text = "".join(traceback.format_exception(rebuild(*args)))
+    assert text.startswith("concurrent.futures.process._RemoteTraceback: \n")
+    assert text.endswith(
+        '"""\n\nThe above exception was the direct cause of the following exception:\n\nLookupError: order 17 not found\n'
+    )  # noqa: E501
+    assert fingerprint(text) == fingerprint(raised(shop()["load_order"], 17))
 
 
 def test_a_traceback_without_frames_has_no_frame():

@@ -85,17 +85,26 @@ async def test_a_chained_failure_and_a_task_group(failures_chancy, failures_work
     assert one.frame == f"{JOBS}:fan_out"
 
 
-async def test_the_process_executor_s_remote_traceback_gives_the_same_group(
+async def test_the_process_executor_s_remote_tracebacks_give_the_same_groups(
     failures_chancy, failures_worker
 ):
-    in_process, in_thread = await fingerprints(
+    # The process pool stores a _RemoteTraceback (the child's whole text, chain included) as
+    # the cause of a copy of the exception without frames; the threaded executor, the plain
+    # traceback. Both are the same failures.
+    in_process, in_thread, chained_in_process, chained_in_thread = await fingerprints(
         failures_chancy,
         await push(failures_chancy, PROCESSES, "order_missing_sync", order_id="17"),
         await push(failures_chancy, THREADS, "order_missing_sync", order_id="18"),
+        await push(failures_chancy, PROCESSES, "charge_sync", order_id="17"),
+        await push(failures_chancy, THREADS, "charge_sync", order_id="18"),
     )
-    # The process pool's text is a _RemoteTraceback, then the exception without frames.
     assert in_process.frame == f"{JOBS}:order_missing_sync"
     assert in_process == in_thread
+    assert (chained_in_process.exception, chained_in_process.frame) == (
+        "RuntimeError",
+        f"{JOBS}:charge_sync",
+    )
+    assert chained_in_process == chained_in_thread
 
 
 async def test_timeouts_are_placed_where_the_job_was(failures_chancy, failures_worker):
