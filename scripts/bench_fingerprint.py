@@ -129,7 +129,11 @@ async def fan_out(failing: int) -> None:
 
 
 def a_traceback(kind: str, rng: random.Random) -> str:
-    key = str(uuid.uuid4()) if rng.random() < 0.5 else str(rng.randrange(10**9))
+    key = (
+        str(uuid.UUID(int=rng.getrandbits(128)))
+        if rng.random() < 0.5
+        else str(rng.randrange(10**9))
+    )
     if kind == "app":
         return raised(APP["run"], rng.choice(["order", "user", "invoice"]), key)
     if kind == "chained":

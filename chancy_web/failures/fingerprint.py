@@ -76,20 +76,19 @@ def _cut(value: str, limit: int, *, keep_end: bool = False) -> str:
 
 # --- The chain: the last exception is after the last separator -------------------------------
 
-_SEPARATORS = (
-    "\n\nThe above exception was the direct cause of the following exception:\n\n",
-    "\n\nDuring handling of the above exception, another exception occurred:\n\n",
-)
+_CAUSE = "\n\nThe above exception was the direct cause of the following exception:\n\n"
+_CONTEXT = "\n\nDuring handling of the above exception, another exception occurred:\n\n"
 
 
 def _parts_from_last(text: str) -> Iterator[tuple[int, int]]:
     """(start, end) of each exception of the chain, the last one first."""
     end = len(text)
     while True:
-        cut, length = max((text.rfind(sep, 0, end), len(sep)) for sep in _SEPARATORS)
-        if cut < 0:
+        cause, context = text.rfind(_CAUSE, 0, end), text.rfind(_CONTEXT, 0, end)
+        if cause < 0 and context < 0:
             yield 0, end
             return
+        cut, length = (cause, len(_CAUSE)) if cause > context else (context, len(_CONTEXT))
         yield cut + length - 1, end  # keep the "\n" that starts the part's first line
         end = cut
 

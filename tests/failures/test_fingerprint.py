@@ -28,8 +28,9 @@ from chancy_web.failures.fingerprint import (
     fingerprint,
 )
 
-APP = "/srv/shop/releases/41/shop/jobs.py"
-LIBRARY = "/srv/shop/releases/41/.venv/lib/python3.11/site-packages/payments/client.py"
+ROOT = "/srv/shop/releases/41"
+APP = f"{ROOT}/shop/jobs.py"
+LIBRARY = f"{ROOT}/.venv/lib/python3.11/site-packages/payments/client.py"
 
 
 def raised(function: Callable[..., Any], *args: Any) -> str:
@@ -293,11 +294,15 @@ def test_a_task_group_failure_is_the_group_raised_where_it_was_awaited():
     assert one == two
 
 
+render_template = deployed(
+    APP,
+    "def render(source):\n    compile(source, f'{ROOT}/shop/templates.py', 'exec')\n",
+    ROOT=ROOT,
+)["render"]
+
+
 def test_a_syntax_error_is_placed_at_its_location():
-    render = deployed(
-        APP,
-        "def render(source):\n    compile(source, '/srv/shop/releases/41/shop/templates.py', 'exec')\n",
-    )["render"]  # noqa: E501
+    render = render_template
     text = raised(render, "total = (\n")
     assert "    total = (\n" in text and "^" in text  # Python's caret line
     result = fingerprint(text, "shop.jobs.render")
@@ -305,6 +310,22 @@ def test_a_syntax_error_is_placed_at_its_location():
     assert result.message_template == "<str> was never closed"
     assert result.frame == "shop/templates.py"
     assert fingerprint(raised(render, "\n\nprice = (\n"), "shop.jobs.render") == result
+
+
+def test_a_syntax_error_from_a_process_pool_is_placed_at_its_location():
+    # The rebuilt exception has no frames, but Python still prints its location.
+    try:
+        render_template("total = (\n")
+    except SyntaxError as exc:
+        rebuild, args = _ExceptionWithTraceback(exc, exc.__traceback__).__reduce__()
+        text = "".join(traceback.format_exception(rebuild(*args)))
+    assert text.endswith(
+        '\n\n  File "/srv/shop/releases/41/shop/templates.py", line 1\n    total = (\n'
+        "            ^\nSyntaxError: '(' was never closed\n"
+    )
+    assert fingerprint(text, "shop.jobs.render") == fingerprint(
+        raised(render_template, "total = (\n"), "shop.jobs.render"
+    )
 
 
 def test_a_syntax_error_in_parsed_text_is_placed_at_the_app_frame_that_parsed_it():
@@ -375,6 +396,23 @@ def test_a_multi_line_message_and_its_notes_are_one_line():
         "duplicate key value violates unique constraint <str> DETAIL: Key (id)=(<num>) already"
         " exists. while importing batch <num>"
     )
+
+
+def test_frames_quoted_in_a_message_are_not_the_failing_frame():
+    child = raised(shop()["checkout"], 17)  # say, the output of a child process
+
+    def supervise() -> None:
+        raise RuntimeError(f"child failed:\n{child}")
+
+    result = fingerprint(raised(supervise))
+    assert result.exception == "RuntimeError"
+    assert result.message_template.startswith("child failed: Traceback (most recent call last):")
+    assert result.frame.endswith("tests/failures/test_fingerprint.py:supervise")
+
+
+def test_windows_line_ends_are_read_as_newlines():
+    text = raised(deployed(APP, CHAINS)["charge_from"], {}, 17)
+    assert fingerprint(text.replace("\n", "\r\n")) == fingerprint(text)
 
 
 def test_a_huge_message_is_bounded():
