@@ -113,6 +113,7 @@ def _last_exception(text: str, start: int, end: int) -> tuple[str, str, int]:
 
 
 def _last_ungrouped(text: str, start: int, end: int) -> tuple[str, str, int]:
+    """The same for an exception drawn without a margin (or with its margin removed)."""
     header = text.find(_HEADER, start, end)
     if header >= 0:
         frames_start = header + len(_HEADER) - 1
@@ -125,7 +126,7 @@ def _last_ungrouped(text: str, start: int, end: int) -> tuple[str, str, int]:
     if not type_:  # not a Python traceback
         if _CANCEL_NOTE.fullmatch(text, start, end):
             return "", "Cancelled by <user> from chancy-web", start
-        return "", text[start : start + MESSAGE_WINDOW], start
+        return "", text[start : min(end, start + MESSAGE_WINDOW)], start
     message = text[type_.end() : min(end, type_.end() + MESSAGE_WINDOW)]
     return type_.group(1), message, type_.start()
 
