@@ -51,7 +51,8 @@ class JobRow(JobSummary):
     """A row of a job list by default: every field of the reference's rows, plus `error`.
 
     Positional like JobSummary, its columns following (`queries.HEAVY_COLUMNS`). Built from a
-    database row, its JSON columns hold the JSON as stored (dicts and lists), not Structs."""
+    database row, its JSON columns hold their JSON text as stored (`msgspec.Raw`), which is
+    encoded as it is; `msgspec.json.decode(row.kwargs)` reads one."""
 
     kwargs: dict[str, Any]
     meta: dict[str, Any]

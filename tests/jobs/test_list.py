@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 from litestar.testing import AsyncTestClient
+from psycopg.types.json import Jsonb
 
 from tests.conftest import login, make_job, run_job, web_app
 
@@ -59,6 +60,16 @@ async def test_limits_are_listed_as_the_reference_stores_them(client, admin, cha
     await make_job(chancy, queue=queue, limits=limits, meta={"tenant": "a"})
     [row] = await list_jobs(client, admin, queue=queue)
     assert (row["limits"], row["meta"]) == (limits, {"tenant": "a"})
+
+
+async def test_a_json_null_column_reads_as_the_empty_value(client, admin, chancy):
+    # A pusher passing meta=None stores JSON null; the schema promises an object.
+    queue = unique_queue()
+    job_id = await make_job(chancy, queue=queue, meta=Jsonb(None), limits=Jsonb(None))
+    [row] = await list_jobs(client, admin, queue=queue)
+    assert (row["meta"], row["limits"]) == ({}, [])
+    detail = await client.get(f"/api/v1/jobs/{job_id}", headers=admin)
+    assert (detail.json()["meta"], detail.json()["limits"]) == ({}, [])
 
 
 async def test_a_full_row_is_the_job_detail(client, admin, worker, chancy):
