@@ -239,6 +239,8 @@ class Api(Plugin):
         self.secret_key = secret_key
         self.authentication_backend = authentication_backend
         self.settings = settings or Settings()
+        #: API plugins to load besides those the app's plugins name (a CoreApiPlugin subclass
+        #: here replaces the core); once loaded, every one of them, the core first.
         self.plugins: list[type[ApiPlugin]] = []
         self._socket: socket.socket | None = None
         self._server: _EmbeddedServer | None = None
