@@ -49,18 +49,19 @@ def _summary_rows(cursor: Any) -> Callable[[Sequence[Any]], JobSummary]:
     return lambda values: JobSummary(*values)
 
 
-def _full_row(values: Sequence[Any], row: type[JobRow] = JobRow) -> JobRow:
+def _with_json_text(values: Sequence[Any]) -> tuple[Any, ...]:
+    """A full row's values, its JSON columns' text as msgspec.Raw: encoded as it is."""
     *summary, kwargs, meta, limits, errors, claim_id = values
-    return row(*summary, Raw(kwargs), Raw(meta), Raw(limits), Raw(errors), claim_id)
+    return (*summary, Raw(kwargs), Raw(meta), Raw(limits), Raw(errors), claim_id)
 
 
 def _full_rows(cursor: Any) -> Callable[[Sequence[Any]], JobRow]:
-    """Rows as JobRow, positionally, with the JSON columns as their text (msgspec.Raw)."""
-    return _full_row
+    """Rows as JobRow, positionally, with the JSON columns as their text."""
+    return lambda values: JobRow(*_with_json_text(values))
 
 
 def _detail_row(cursor: Any) -> Callable[[Sequence[Any]], JobDetail]:
-    return lambda values: _full_row(values, JobDetail)  # type: ignore[return-value]
+    return lambda values: JobDetail(*_with_json_text(values))
 
 
 @dataclass(frozen=True)
