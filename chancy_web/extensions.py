@@ -13,8 +13,12 @@ standalone or embedded) and whose `routes()` may return:
 - Litestar route handlers, controllers or routers, mounted under `/api/v1` like the built-in
   ones (so `@get("/billing")` serves `/api/v1/billing`); they set their own `opt["role"]`.
 
-Every route sits behind the same authentication guard as the built-in routes. Plugins are
+Every route sits behind the same authentication guard as the built-in routes, except a
+Litestar handler with `opt={"exclude_from_auth": True}` (the core's login). Plugins are
 visited in registration order, so the routes (and the OpenAPI document) are deterministic.
+
+The core routes come the same way, from `chancy_web.CoreApiPlugin` or the one subclass of it
+registered in its place (see `chancy_web.plugin`).
 """
 
 from __future__ import annotations
@@ -37,7 +41,7 @@ from chancy_web.auth.roles import Role
 from chancy_web.context import Ctx
 from chancy_web.crons.controller import CronController
 from chancy_web.metrics.controller import MetricController
-from chancy_web.plugin import ApiPlugin
+from chancy_web.plugin import PUBLIC, ApiPlugin, CoreApiPlugin
 from chancy_web.workflows.controller import WorkflowController
 
 if TYPE_CHECKING:
@@ -69,8 +73,14 @@ class ExtensionError(RuntimeError):
 
 
 def load_api_routes(api: Api | None, chancy: Chancy) -> list[ControllerRouterHandler]:
-    """The route handlers that `chancy`'s plugins contribute, to mount under `/api/v1`."""
+    """The route handlers of the core plugin and of `chancy`'s plugins, for `/api/v1`.
+
+    The API plugins are those on `api.plugins` and those the app's plugins name, in that
+    order, with the core first: `CoreApiPlugin`, or the one subclass of it among them.
+    Loaded, they are listed on `api.plugins`, as in the reference.
+    """
     routes: list[ControllerRouterHandler] = []
+    classes: list[type[ApiPlugin]] = list(api.plugins) if api is not None else []
     for plugin in chancy.plugins.values():
         target = plugin.api_plugin()
         if not target:
@@ -89,13 +99,37 @@ def load_api_routes(api: Api | None, chancy: Chancy) -> list[ControllerRouterHan
                 type(plugin).__name__,
             )
             continue
+        if cls not in classes:
+            classes.append(cls)
+    classes = _with_one_core(classes)
+    for cls in classes:
         extension = cls(api)  # type: ignore[arg-type]  # None when standalone
         log.info("Loading API plugin %s", extension.name())
-        if api is not None and cls not in api.plugins:
-            api.plugins.append(cls)
         for item in extension.routes():
             routes.extend(_handlers(extension, item))
+    if api is not None:
+        api.plugins = classes
     return routes
+
+
+def _with_one_core(classes: list[type[ApiPlugin]]) -> list[type[ApiPlugin]]:
+    """`classes` with exactly one core plugin, first: a subclass of CoreApiPlugin replaces it
+    (and any subclass replaces the classes it derives from)."""
+    cores = [c for c in classes if issubclass(c, CoreApiPlugin)]
+    cores = [c for c in cores if not any(o is not c and issubclass(o, c) for o in cores)]
+    if len(cores) > 1:
+        names = ", ".join(f"{c.__module__}.{c.__qualname__}" for c in cores)
+        raise ExtensionError(
+            f"Only one core API plugin can serve the core routes, got {names}: "
+            "make one a subclass of the other"
+        )
+    others = [c for c in classes if not issubclass(c, CoreApiPlugin)]
+    return [cores[0] if cores else CoreApiPlugin, *others]
+
+
+def is_public(handler: ControllerRouterHandler) -> bool:
+    """Whether a route handler is served without authentication (the core's login)."""
+    return isinstance(handler, BaseRouteHandler) and bool(handler.opt.get(PUBLIC))
 
 
 def _import(target: str, plugin: object) -> Any:

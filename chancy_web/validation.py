@@ -82,17 +82,28 @@ def operations_with_optional_bodies(app: Litestar) -> frozenset[str]:
     )
 
 
+#: Operations whose success bodies have shapes that overlap, which Litestar lists as `oneOf`
+#: (exactly one): an empty job list is a list of full rows and of summary rows at once.
+OVERLAPPING_RESPONSES = frozenset({"listJobs"})
+
+
 def finish_schema(
     schema: dict[str, Any], optional_bodies: frozenset[str], allowed_executors: tuple[str, ...]
 ) -> dict[str, Any]:
-    """Mark the optional request bodies, and publish the executors a queue may be given
-    (configuration of this app). Changes `schema` in place, and returns it."""
+    """Mark the optional request bodies, say `anyOf` where response shapes overlap, and
+    publish the executors a queue may be given (configuration of this app). Changes `schema`
+    in place, and returns it."""
     for path_item in schema.get("paths", {}).values():
         for method in ("post", "put", "patch"):
             operation = path_item.get(method)
             optional = operation and operation.get("operationId") in optional_bodies
             if optional and "requestBody" in operation:
                 operation["requestBody"]["required"] = False
+        operation = path_item.get("get")
+        if operation and operation.get("operationId") in OVERLAPPING_RESPONSES:
+            body = operation["responses"]["200"]["content"]["application/json"]["schema"]
+            if "oneOf" in body:  # not when an override declares another type
+                body["anyOf"] = body.pop("oneOf")
     schemas = schema.get("components", {}).get("schemas", {})
     for name in ("QueueCreate", "QueueUpdate"):
         executor = schemas.get(name, {}).get("properties", {}).get("executor")

@@ -63,12 +63,29 @@ REFERENCE_REQUIREMENTS = ["chancy[web,cli,cron]==0.26.0", "psycopg[binary]"]
 DATABASE = "chancy_bench"
 LARGE = 5_000_000
 P95_TARGET_MS = 50.0
+#: The job lists: with full rows (chancy-web's default, like the reference's rows), and beside
+#: each, the same page with `view=summary` (the dashboard's slim rows; chancy-web only).
+LISTS: dict[str, str] = {
+    "jobs_first_page": "/api/v1/jobs?pagination=true",
+    "jobs_failed": "/api/v1/jobs?pagination=true&state=failed",
+    "jobs_by_queue": "/api/v1/jobs?pagination=true&queue={queue}",
+    "jobs_deep_page": "/api/v1/jobs?pagination=true&before={deep_id}",
+}
+SUMMARY = "_summary"
+
+
+def lists_both_ways() -> dict[str, tuple[str, bool]]:
+    """Each list with full rows, then the same page with summary rows (chancy-web only)."""
+    both = {}
+    for name, path in LISTS.items():
+        both[name] = (path, False)
+        both[name + SUMMARY] = (f"{path}&view=summary", True)
+    return both
+
+
 #: name -> (path template, chancy-web only). Templates: {queue} {job_id} {deep_id} {cursor}.
 ENDPOINTS: dict[str, tuple[str, bool]] = {
-    "jobs_first_page": ("/api/v1/jobs?pagination=true", False),
-    "jobs_failed": ("/api/v1/jobs?pagination=true&state=failed", False),
-    "jobs_by_queue": ("/api/v1/jobs?pagination=true&queue={queue}", False),
-    "jobs_deep_page": ("/api/v1/jobs?pagination=true&before={deep_id}", False),
+    **lists_both_ways(),
     "job_detail": ("/api/v1/jobs/{job_id}", False),
     "queues": ("/api/v1/queues", False),
     "workers": ("/api/v1/workers", False),
@@ -114,7 +131,7 @@ chancy = Chancy(os.environ["BENCH_DSN"], plugins=[Cron(), WorkflowPlugin(), Api(
 #: chancy-web with `share_reads` off: every job-list request runs its own query. Measured on the
 #: lists (the only reads that are shared), so that the ratios do not rest on sharing alone.
 UNSHARED = "chancy-web-unshared"
-SHARED_LISTS = ("jobs_first_page", "jobs_failed", "jobs_by_queue", "jobs_deep_page")
+SHARED_LISTS = tuple(n for n in ENDPOINTS if n.removesuffix(SUMMARY) in LISTS)
 CHROMIUM = "/usr/bin/chromium"
 ROW_SELECTORS = {"reference": REFERENCE_ROW, "chancy-web": ROW}
 
@@ -228,6 +245,19 @@ def _round(value: float | None) -> float | None:
 
 def ratio(web: float | None, ref: float | None) -> float | None:
     return round(web / ref, 2) if web and ref else None
+
+
+def reference_name(name: str) -> str:
+    """The reference's measurement to compare `name` with: the same page (it has full rows
+    only)."""
+    return name.removesuffix(SUMMARY)
+
+
+def rows_of(name: str) -> str:
+    """Which rows a job-list measurement's pages carry ("" for other endpoints)."""
+    if name.endswith(SUMMARY):
+        return "summary"
+    return "full" if name in LISTS else ""
 
 
 # --- processes ------------------------------------------------------------------------------
@@ -976,18 +1006,21 @@ def _render_full(result: dict[str, Any]) -> list[str]:
         f"### Throughput and latency at {concurrency} concurrent clients",
         "",
         "Ratio: chancy-web's requests per second divided by the reference's. Bytes: the decoded "
-        "body of one response.",
+        "body of one response. Rows: what chancy-web's job-list pages carry. `full` (the "
+        "default) has every field of the reference's rows, which always carry them: like for "
+        "like. `summary` (`view=summary`, what the dashboard asks for) leaves out kwargs, meta, "
+        "limits, errors and claim_id; it is the same page, compared with the reference's.",
         "",
-        "| endpoint | reference req/s | chancy-web req/s | ratio | reference p50 / p95 / p99 ms "
-        "| chancy-web p50 / p95 / p99 ms | reference bytes | chancy-web bytes |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| endpoint | rows | reference req/s | chancy-web req/s | ratio | reference p50 / p95 / "
+        "p99 ms | chancy-web p50 / p95 / p99 ms | reference bytes | chancy-web bytes |",
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for name in web["endpoints"]:
-        w, r = _loaded(web, name), _loaded(ref, name)
+        w, r = _loaded(web, name), _loaded(ref, reference_name(name))
         assert w is not None
         times = ratio(w["rps"], r["rps"]) if r else None
         lines.append(
-            f"| `{name}` | {fmt(r['rps']) if r else 'n/a'} | {fmt(w['rps'])} | "
+            f"| `{name}` | {rows_of(name)} | {fmt(r['rps']) if r else 'n/a'} | {fmt(w['rps'])} | "
             f"{fmt(times, '×')} | {_latency(r)} | {_latency(w)} | "
             f"{kb(r['bytes']) if r else 'n/a'} | {kb(w['bytes'])} |"
         )
@@ -999,15 +1032,16 @@ def _render_full(result: dict[str, Any]) -> list[str]:
             "(`chancy_web/shared_reads.py`), which the 8 clients of this benchmark, all asking "
             "for the same page, get the most from. Here every request runs its own query.",
             "",
-            "| endpoint | reference req/s | chancy-web, shared reads off, req/s | ratio "
+            "| endpoint | rows | reference req/s | chancy-web, shared reads off, req/s | ratio "
             "| p50 / p95 / p99 ms | CPU ms/req web + db | ratio of CPU |",
-            "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+            "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
         ]
         for name in unshared["endpoints"]:
-            u, r = _loaded(unshared, name), _loaded(ref, name)
+            u, r = _loaded(unshared, name), _loaded(ref, reference_name(name))
             assert u is not None
             lines.append(
-                f"| `{name}` | {fmt(r['rps']) if r else 'n/a'} | {fmt(u['rps'])} | "
+                f"| `{name}` | {rows_of(name)} | {fmt(r['rps']) if r else 'n/a'} | "
+                f"{fmt(u['rps'])} | "
                 f"{fmt(ratio(u['rps'], r['rps']) if r else None, '×')} | {_latency(u)} | "
                 f"{_cpu(u)} | {fmt(ratio(_cost(r), _cost(u)), '×')} |"
             )
@@ -1017,28 +1051,32 @@ def _render_full(result: dict[str, Any]) -> list[str]:
         "what a request costs, which holds better than req/s on a shared machine. Ratio: the "
         "reference's cost divided by chancy-web's.",
         "",
-        "| endpoint | reference web + db | chancy-web web + db | ratio | client (reference / "
-        "chancy-web) |",
-        "| --- | ---: | ---: | ---: | ---: |",
+        "| endpoint | rows | reference web + db | chancy-web web + db | ratio | client "
+        "(reference / chancy-web) |",
+        "| --- | --- | ---: | ---: | ---: | ---: |",
     ]
     for name in web["endpoints"]:
-        w, r = _loaded(web, name), _loaded(ref, name)
+        w, r = _loaded(web, name), _loaded(ref, reference_name(name))
         assert w is not None
         lines.append(
-            f"| `{name}` | {_cpu(r)} | {_cpu(w)} | {fmt(ratio(_cost(r), _cost(w)), '×')} | "
+            f"| `{name}` | {rows_of(name)} | {_cpu(r)} | {_cpu(w)} | "
+            f"{fmt(ratio(_cost(r), _cost(w)), '×')} | "
             f"{fmt(r.get('client_cpu_ms')) if r else 'n/a'} / {fmt(w.get('client_cpu_ms'))} |"
         )
     lines += [
         "",
         "Serial (one client) p50 latency, ms:",
         "",
-        "| endpoint | reference | chancy-web |",
-        "| --- | ---: | ---: |",
+        "| endpoint | rows | reference | chancy-web |",
+        "| --- | --- | ---: | ---: |",
     ]
     for name in web["endpoints"]:
-        w, r = _loaded(web, name, "serial"), _loaded(ref, name, "serial")
+        w, r = _loaded(web, name, "serial"), _loaded(ref, reference_name(name), "serial")
         assert w is not None
-        lines.append(f"| `{name}` | {fmt(r['p50_ms']) if r else 'n/a'} | {fmt(w['p50_ms'])} |")
+        lines.append(
+            f"| `{name}` | {rows_of(name)} | {fmt(r['p50_ms']) if r else 'n/a'} | "
+            f"{fmt(w['p50_ms'])} |"
+        )
     bad = [
         f"{server} `{name}`: {p['loaded']['statuses']}, {p['loaded']['errors']} error(s)"
         for server, v in servers.items()
@@ -1073,7 +1111,8 @@ def _render_full(result: dict[str, Any]) -> list[str]:
                 met = "met" if times and times >= target else "not met"
                 shown = f"{times:.2f}×" if times else "n/a"  # 4.96 must not read as 5.0
                 lines.append(
-                    f"- `{name}`{label}: {shown} the reference's req/s (≥ {target}×: {met})"
+                    f"- `{name}` (full rows){label}: {shown} the reference's req/s "
+                    f"(≥ {target}×: {met})"
                 )
     lines += [
         "",
@@ -1100,7 +1139,8 @@ def _render_large(result: dict[str, Any]) -> list[str]:
         "",
         *_setup(result),
         f"Loaded: {result['settings']['concurrency']} concurrent clients, with `share_reads` off "
-        "(every request runs its own query). CPU per request: the web process + Postgres, then "
+        "(every request runs its own query). The lists' rows are full (the default: every "
+        "field of the reference's rows). CPU per request: the web process + Postgres, then "
         "this client, which shares the machine's cores.",
         "",
         "| endpoint | req/s | p50 / p95 / p99 ms | p95 < "
@@ -1272,7 +1312,7 @@ def bench(
                 s.name: {
                     n: p.format(**params)
                     for n, (p, web_only) in ENDPOINTS.items()
-                    if (s.name == "chancy-web" or not web_only)
+                    if (s.name != "reference" or not web_only)
                     and (s.name != UNSHARED or n in SHARED_LISTS)
                 }
                 for s in servers

@@ -16,6 +16,7 @@ import textwrap
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
@@ -100,15 +101,6 @@ def write_app(directory: Path, source: str) -> None:
     (directory / "webapp.py").write_text(textwrap.dedent(source))
 
 
-def test_serve_refuses_to_start_without_credentials(tmp_path):
-    write_app(tmp_path, "from chancy import Chancy\nchancy = Chancy('postgresql:///unused')\n")
-    env = {k: v for k, v in os.environ.items() if k != USERS_ENV}
-    result = run_cli("serve", "--app", "webapp:chancy", cwd=tmp_path, env=env)
-    assert result.returncode == 2
-    assert "never serves without authentication" in result.stderr
-    assert "--password-hash" in result.stderr
-
-
 def test_serve_refuses_a_plain_password_without_echoing_it(tmp_path):
     write_app(tmp_path, "from chancy import Chancy\nchancy = Chancy('postgresql:///unused')\n")
     result = run_cli(
@@ -175,12 +167,17 @@ def test_credentials_come_from_flags_then_the_plugin_then_the_environment(monkey
     with pytest.raises(CliError, match="--password-hash"):
         choose_backend(argparse.Namespace(user=["a", "b"], password_hash=[USERS["admin"]]), None)
     monkeypatch.delenv(USERS_ENV)
-    with pytest.raises(CliError, match="never serves without authentication"):
-        choose_backend(no_flags, None)
+    assert choose_backend(no_flags, None) is None  # serve then makes a temporary admin
+
+
+@dataclass
+class Served:
+    url: str
+    process: asyncio.subprocess.Process
 
 
 @asynccontextmanager
-async def serving(cwd: Path, *args: str, env: dict[str, str]) -> AsyncIterator[str]:
+async def serving(cwd: Path, *args: str, env: dict[str, str]) -> AsyncIterator[Served]:
     """Run `chancy-web serve` until /health answers; on exit, SIGINT it and expect status 0."""
     port = free_port()
     process = await asyncio.create_subprocess_exec(
@@ -191,7 +188,7 @@ async def serving(cwd: Path, *args: str, env: dict[str, str]) -> AsyncIterator[s
         str(port),
         cwd=cwd,
         env={**os.environ, **env},
-        stdout=asyncio.subprocess.DEVNULL,
+        stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
     )
     url = f"http://127.0.0.1:{port}"
@@ -204,7 +201,7 @@ async def serving(cwd: Path, *args: str, env: dict[str, str]) -> AsyncIterator[s
                         break
                 except httpx.TransportError:
                     await asyncio.sleep(0.2)
-        yield url
+        yield Served(url, process)
     finally:
         if process.returncode is None:
             process.send_signal(signal.SIGINT)
@@ -217,11 +214,11 @@ async def serving(cwd: Path, *args: str, env: dict[str, str]) -> AsyncIterator[s
     assert process.returncode == 0, stderr.decode()
 
 
-async def log_in_and_list_jobs(url: str, username: str) -> None:
+async def log_in_and_list_jobs(url: str, username: str, password: str = PASSWORD) -> None:
     async with httpx.AsyncClient(base_url=url, timeout=10) as http:
         assert (await http.get("/health/ready")).status_code == 200
         assert (await http.get("/api/v1/jobs")).status_code == 401
-        login = await http.post("/api/v1/login", json={"username": username, "password": PASSWORD})
+        login = await http.post("/api/v1/login", json={"username": username, "password": password})
         assert login.status_code == 200, login.text
         http.cookies.clear()
         jobs = await http.get(
@@ -245,8 +242,8 @@ async def test_serve_logs_in_with_a_hash_from_hash_password(tmp_path, dsn, chanc
         "--password-hash",
         hashed,
         env={"DSN": dsn},
-    ) as url:
-        await log_in_and_list_jobs(url, "admin")
+    ) as served:
+        await log_in_and_list_jobs(served.url, "admin")
 
 
 async def test_serve_uses_the_api_plugin_of_an_app_factory(tmp_path, dsn, chancy):  # migrated
@@ -264,5 +261,47 @@ async def test_serve_uses_the_api_plugin_of_an_app_factory(tmp_path, dsn, chancy
         """,
     )
     env = {"DSN": dsn, "HASH": hashed, USERS_ENV: f"admin:{hashed}"}
-    async with serving(tmp_path, "--app", "webapp.make", env=env) as url:
-        await log_in_and_list_jobs(url, "ops")  # the plugin's backend, not the env's users
+    async with serving(tmp_path, "--app", "webapp.make", env=env) as served:
+        await log_in_and_list_jobs(served.url, "ops")  # the plugin's backend, not the env's users
+
+
+async def read_announcement(process: asyncio.subprocess.Process) -> str:
+    """What `serve` printed, up to the end of its announcement (which ends with why)."""
+    assert process.stdout is not None
+    printed = ""
+    async with asyncio.timeout(30):
+        while "No users are configured" not in printed:
+            line = (await process.stdout.readline()).decode()
+            assert line, f"serve ended its output without announcing: {printed!r}"
+            printed += line
+    return printed
+
+
+async def test_serve_without_users_prints_a_temporary_password_that_logs_in(
+    tmp_path, dsn, chancy
+):  # chancy: migrated
+    write_app(
+        tmp_path, "import os\nfrom chancy import Chancy\nchancy = Chancy(os.environ['DSN'])\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != USERS_ENV}
+    origin = "https://ops.example"
+    args = ("--app", "webapp:chancy", "-h", "127.0.0.1", "-o", origin, "--debug")
+    async with serving(tmp_path, *args, env={**env, "DSN": dsn}) as served:
+        printed = await read_announcement(served.process)
+        assert f"Dashboard:  {served.url}/" in printed
+        assert "Username:   admin" in printed
+        assert "for this run only" in printed
+        password = re.search(r"Password:   (\S+)", printed).group(1)  # type: ignore[union-attr]
+        await log_in_and_list_jobs(served.url, "admin", password)
+        async with httpx.AsyncClient(base_url=served.url) as http:
+            wrong = await http.post("/api/v1/login", json={"username": "admin", "password": "x"})
+            assert wrong.status_code == 401
+            preflight = await http.options(
+                "/api/v1/jobs",
+                headers={"Origin": origin, "Access-Control-Request-Method": "GET"},
+            )
+            assert preflight.headers.get("access-control-allow-origin") == origin
+        served.process.send_signal(signal.SIGINT)
+        rest, logged = await served.process.communicate()
+    # Printed once, to the terminal: never to the logs.
+    assert password not in rest.decode() + logged.decode()

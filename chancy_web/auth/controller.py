@@ -3,7 +3,6 @@ from __future__ import annotations
 from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import Cookie
 from litestar.exceptions import NotAuthorizedException, TooManyRequestsException
-from litestar.params import JSONBody
 
 from chancy_web.auth import ratelimit
 from chancy_web.auth.guards import SESSION_SCOPE_KEY, read_token, require_role
@@ -26,59 +25,53 @@ def _cookie(ctx: Ctx, request: Request, value: str, max_age: int) -> Cookie:  # 
     )
 
 
+async def log_in(
+    request: Request,  # type: ignore[type-arg]
+    ctx: Ctx,
+    data: LoginRequest,
+) -> Response[LoginResponse]:
+    """`POST /api/v1/login` (`chancy_web.CoreApiPlugin.login`): check the credentials under
+    the rate limit, then start a new session."""
+    client = request.client.host if request.client else "unknown"
+    keys = ratelimit.limit_keys(ctx.settings, data.username, client)
+    async with connect(ctx) as db:
+        wait = await ratelimit.retry_after(db, ctx.chancy, ctx.settings, keys)
+    if wait is not None:
+        raise TooManyRequestsException(
+            f"Too many failed logins; try again in {wait} s",
+            headers={"Retry-After": str(wait)},
+        )
+    # No connection is held while argon2 works: it takes tens of milliseconds.
+    if not (data.username and data.password) or not await ctx.auth.login(
+        request, data.username, data.password
+    ):
+        async with connect(ctx) as db:
+            await ratelimit.record_failure(db, ctx.chancy, keys)
+        raise NotAuthorizedException("Invalid username or password")
+
+    role = await ctx.auth.role_for(data.username)
+    async with connect(ctx) as db:
+        # Rotate: whatever session this client held before is revoked, never reused.
+        previous = read_token(request, ctx.settings.session_cookie)
+        if previous is not None:
+            await revoke_session(db, ctx.chancy, previous[0])
+            ctx.sessions.discard(previous[0])
+        new = await create_session(db, ctx.chancy, ctx.settings, data.username, role)
+    return Response(
+        LoginResponse(
+            token=new.token,
+            csrf_token=new.csrf_token,
+            username=data.username,
+            role=role,
+            expires_at=new.expires_at,
+        ),
+        cookies=[_cookie(ctx, request, new.token, ctx.settings.session_max_age_s)],
+    )
+
+
 class AuthController(Controller):
     path = "/"
     tags = ["auth"]
-
-    @post(
-        "/login",
-        operation_id="login",
-        summary="Log in; sets the session cookie and returns a bearer token",
-        status_code=200,
-        raises=[NotAuthorizedException, TooManyRequestsException],
-        security=[],
-    )
-    async def login(
-        self,
-        request: Request,  # type: ignore[type-arg]
-        ctx: Ctx,
-        data: JSONBody[LoginRequest],
-    ) -> Response[LoginResponse]:
-        client = request.client.host if request.client else "unknown"
-        keys = ratelimit.limit_keys(ctx.settings, data.username, client)
-        async with connect(ctx) as db:
-            wait = await ratelimit.retry_after(db, ctx.chancy, ctx.settings, keys)
-        if wait is not None:
-            raise TooManyRequestsException(
-                f"Too many failed logins; try again in {wait} s",
-                headers={"Retry-After": str(wait)},
-            )
-        # No connection is held while argon2 works: it takes tens of milliseconds.
-        if not (data.username and data.password) or not await ctx.auth.login(
-            request, data.username, data.password
-        ):
-            async with connect(ctx) as db:
-                await ratelimit.record_failure(db, ctx.chancy, keys)
-            raise NotAuthorizedException("Invalid username or password")
-
-        role = await ctx.auth.role_for(data.username)
-        async with connect(ctx) as db:
-            # Rotate: whatever session this client held before is revoked, never reused.
-            previous = read_token(request, ctx.settings.session_cookie)
-            if previous is not None:
-                await revoke_session(db, ctx.chancy, previous[0])
-                ctx.sessions.discard(previous[0])
-            new = await create_session(db, ctx.chancy, ctx.settings, data.username, role)
-        return Response(
-            LoginResponse(
-                token=new.token,
-                csrf_token=new.csrf_token,
-                username=data.username,
-                role=role,
-                expires_at=new.expires_at,
-            ),
-            cookies=[_cookie(ctx, request, new.token, ctx.settings.session_max_age_s)],
-        )
 
     @post(
         "/logout",

@@ -1,10 +1,12 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
 import msgspec
 
 from chancy_web.auth.roles import Role
+from chancy_web.validation import NO_NUL
 
 
 class User(msgspec.Struct, frozen=True, kw_only=True):
@@ -14,7 +16,8 @@ class User(msgspec.Struct, frozen=True, kw_only=True):
 
 class LoginRequest(msgspec.Struct, kw_only=True):
     # Unknown keys are ignored, as by the reference plugin and as the schema allows.
-    username: str
+    #: Failed logins are counted by username in Postgres, whose text cannot hold NUL.
+    username: Annotated[str, msgspec.Meta(pattern=NO_NUL)]
     password: str
 
 

@@ -4,7 +4,6 @@ from uuid import UUID
 
 import msgspec
 from litestar import Controller, Request, Response, delete, get, post
-from litestar.di import NamedDependency, Provide
 from litestar.exceptions import NotFoundException, ValidationException
 from litestar.params import FromPath, JSONBody
 
@@ -14,7 +13,7 @@ from chancy_web.context import Ctx
 from chancy_web.db import connect, read
 from chancy_web.errors import ConflictException
 from chancy_web.jobs import actions, counts, queries
-from chancy_web.jobs.filters import JobFilter, provide_job_filter
+from chancy_web.jobs.filters import JobFilter
 from chancy_web.jobs.schemas import (
     BatchResult,
     JobActionResult,
@@ -22,49 +21,50 @@ from chancy_web.jobs.schemas import (
     JobCounts,
     JobDetail,
     JobPage,
+    JobRow,
     JobSummary,
+    JobSummaryPage,
 )
 from chancy_web.shared_reads import json_body, request_key
 
+JobList = JobPage | JobSummaryPage | list[JobRow] | list[JobSummary]
+
+
+async def list_jobs(ctx: Ctx, request: Request, job_filter: JobFilter) -> Response[JobList]:  # type: ignore[type-arg]
+    """The core plugin's `GET /api/v1/jobs` (`chancy_web.CoreApiPlugin.get_jobs`)."""
+
+    async def body() -> bytes:
+        async with read(ctx) as db:
+            page = await queries.list_jobs(db, ctx.chancy, job_filter)
+        if not job_filter.envelope:
+            return msgspec.json.encode(page.items)
+        envelope = JobSummaryPage if job_filter.summary else JobPage
+        return msgspec.json.encode(
+            envelope(
+                items=page.items,  # type: ignore[arg-type]  # JobRow unless summary
+                has_more=page.has_more,
+                next_cursor=page.next_cursor.encode() if page.next_cursor else None,
+                prev_cursor=page.prev_cursor.encode() if page.prev_cursor else None,
+            )
+        )
+
+    return json_body(await ctx.reads.share(request_key(request), body))
+
+
+async def get_job(ctx: Ctx, job_id: UUID) -> JobDetail:
+    """The core plugin's `GET /api/v1/jobs/{id}` (`chancy_web.CoreApiPlugin.get_job`)."""
+    async with read(ctx) as db:
+        job = await queries.get_job(db, ctx.chancy, job_id)
+    if job is None:
+        raise NotFoundException(f"Job {job_id} not found")
+    return job
+
 
 class JobController(Controller):
+    """Job routes beside the core plugin's list and detail (the functions above)."""
+
     path = "/jobs"
     tags = ["jobs"]
-    dependencies = {"job_filter": Provide(provide_job_filter)}
-
-    @get(
-        "/",
-        operation_id="listJobs",
-        summary="List jobs, newest first or in the order that fits the state",
-        description=(
-            "Without `pagination=true` the body is a bare array, as in the reference plugin. "
-            "Pending and retrying jobs sort by scheduled_at, running ones by started_at, "
-            "finished ones by completed_at (newest first); all states together by id, newest "
-            "first. `before=<job id>` keeps the reference's id order."
-        ),
-        raises=[ValidationException],
-    )
-    async def list_jobs(
-        self,
-        ctx: Ctx,
-        request: Request,  # type: ignore[type-arg]
-        job_filter: NamedDependency[JobFilter],
-    ) -> Response[JobPage | list[JobSummary]]:
-        async def body() -> bytes:
-            async with read(ctx) as db:
-                page = await queries.list_jobs(db, ctx.chancy, job_filter)
-            if not job_filter.envelope:
-                return msgspec.json.encode(page.items)
-            return msgspec.json.encode(
-                JobPage(
-                    items=page.items,
-                    has_more=page.has_more,
-                    next_cursor=page.next_cursor.encode() if page.next_cursor else None,
-                    prev_cursor=page.prev_cursor.encode() if page.prev_cursor else None,
-                )
-            )
-
-        return json_body(await ctx.reads.share(request_key(request), body))
 
     @get(
         "/functions",
@@ -92,19 +92,6 @@ class JobController(Controller):
 
         job_counts: JobCounts = await ctx.counts.get(fetch)
         return job_counts
-
-    @get(
-        "/{job_id:uuid}",
-        operation_id="getJob",
-        summary="One job with its arguments, metadata and every attempt's traceback",
-        raises=[NotFoundException],
-    )
-    async def get_job(self, ctx: Ctx, job_id: FromPath[UUID]) -> JobDetail:
-        async with read(ctx) as db:
-            job = await queries.get_job(db, ctx.chancy, job_id)
-            if job is None:
-                raise NotFoundException(f"Job {job_id} not found")
-            return job
 
     @post(
         "/",

@@ -87,6 +87,8 @@ class JobFilter:
     before: UUID | None = None
     cursor: Cursor | None = None
     envelope: bool = False
+    #: Slim rows (`view=summary`) instead of the reference's full ones.
+    summary: bool = False
 
 
 def _coerce(name: str, kind: type, value: Any) -> Any:
@@ -175,6 +177,13 @@ FiltersParam = Annotated[
     str | None,
     QueryParameter(description='JSON array of [field, operator, value], e.g. [["state","=","x"]]'),
 ]
+ViewParam = Annotated[
+    Literal["full", "summary"],
+    QueryParameter(
+        description="`full`: every field of the reference's rows (kwargs, meta, limits, errors, "
+        "claim_id); `summary`: without them, for screens of many rows"
+    ),
+]
 
 
 async def provide_job_filter(
@@ -194,6 +203,7 @@ async def provide_job_filter(
     cursor: CursorParam = None,
     pagination: PaginationParam = None,
     filters: FiltersParam = None,
+    view: ViewParam = "full",
 ) -> JobFilter:
     before, cursor = before or None, cursor or None  # `?before=&cursor=` means neither
     if before is not None and cursor is not None:
@@ -221,4 +231,5 @@ async def provide_job_filter(
         before=legacy_before,
         cursor=Cursor.decode(cursor) if cursor else None,
         envelope=pagination == "true",
+        summary=view == "summary",
     )

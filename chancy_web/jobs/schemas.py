@@ -11,7 +11,8 @@ JOB_STATES: tuple[JobState, ...] = ("pending", "running", "failed", "retrying", 
 
 
 class JobSummary(msgspec.Struct):
-    """A row of a job list: everything but the heavy columns (kwargs, meta, tracebacks).
+    """A row of a job list with `view=summary`: everything but the heavy columns (kwargs,
+    meta, limits, tracebacks), for screens that show many rows.
 
     Positional (not kw_only): lists build a page's rows straight from tuples, in the order of
     `queries.BASE_COLUMNS` + `error`, which is twice as fast as from keywords."""
@@ -46,17 +47,37 @@ class JobError(msgspec.Struct, kw_only=True):
     traceback: str
 
 
-class JobDetail(JobSummary, kw_only=True):
+class JobRow(JobSummary):
+    """A row of a job list by default: every field of the reference's rows, plus `error`.
+
+    Positional like JobSummary, its columns following (`queries.HEAVY_COLUMNS`). Built from a
+    database row, its JSON columns hold their JSON text as stored (`msgspec.Raw`), which is
+    encoded as it is; `msgspec.json.decode(row.kwargs)` reads one."""
+
     kwargs: dict[str, Any]
     meta: dict[str, Any]
     limits: list[JobLimit]
+    #: Every attempt's traceback, oldest first.
     errors: list[JobError]
     claim_id: UUID | None
+
+
+class JobDetail(JobRow):
+    """One job: the same fields as a full list row."""
 
 
 class JobPage(msgspec.Struct, kw_only=True):
     """One keyset page. Pass `next_cursor` as `cursor` for older rows in the list's order, and
     `prev_cursor` for the rows before this page. `next_cursor` is null on the last page."""
+
+    items: list[JobRow]
+    has_more: bool
+    next_cursor: str | None
+    prev_cursor: str | None
+
+
+class JobSummaryPage(msgspec.Struct, kw_only=True):
+    """One keyset page of `view=summary` rows; paged as JobPage."""
 
     items: list[JobSummary]
     has_more: bool

@@ -24,13 +24,10 @@ from chancy_web.queues.schemas import (
 
 
 class QueueController(Controller):
+    """Queue routes beside the core plugin's list (`chancy_web.CoreApiPlugin`)."""
+
     path = "/queues"
     tags = ["queues"]
-
-    @get("/", operation_id="listQueues", summary="Every queue, by name")
-    async def list_queues(self, ctx: Ctx) -> list[QueueInfo]:
-        async with read(ctx) as db:
-            return await queries.list_queues(db, ctx.chancy)
 
     @get(
         "/{name:str}",

@@ -11,7 +11,6 @@ from chancy_web.db import connect, pooled
 from chancy_web.events.controller import listener_for
 from chancy_web.system import queries
 from chancy_web.system.schemas import (
-    Configuration,
     DatabaseInfo,
     Health,
     PluginInfo,
@@ -54,12 +53,10 @@ async def get_readiness(ctx: Ctx) -> Response[Readiness]:
 
 
 class SystemController(Controller):
+    """System routes beside the core plugin's configuration (`chancy_web.CoreApiPlugin`)."""
+
     path = "/"
     tags = ["system"]
-
-    @get("/configuration", operation_id="getConfiguration", summary="Plugins in use")
-    async def get_configuration(self, ctx: Ctx) -> Configuration:
-        return Configuration(plugins=[type(p).__name__ for p in ctx.chancy.plugins.values()])
 
     @get(
         "/system",

@@ -11,13 +11,10 @@ from chancy_web.workers.schemas import WorkerInfo
 
 
 class WorkerController(Controller):
+    """One worker; the list is the core plugin's (`chancy_web.CoreApiPlugin`)."""
+
     path = "/workers"
     tags = ["workers"]
-
-    @get("/", operation_id="listWorkers", summary="Every worker that has sent a heartbeat")
-    async def list_workers(self, ctx: Ctx) -> list[WorkerInfo]:
-        async with read(ctx) as db:
-            return await queries.list_workers(db, ctx.chancy)
 
     @get(
         "/{worker_id:str}",

@@ -157,6 +157,37 @@ async def test_every_page_renders(logged_in, seeded: Seeded, live_server: LiveSe
     await expect(page.get_by_role("heading", name="Page not found")).to_be_visible()
 
 
+async def _list_requests_of_first_screen(page: Any, path: str) -> set[str]:
+    """The job-list URLs a cold load of `path` requests before its first row shows."""
+    urls: list[str] = []
+
+    def record(request: Any) -> None:
+        if urlparse(request.url).path == "/api/v1/jobs" and request.method == "GET":
+            urls.append(request.url)
+
+    page.on("request", record)
+    await page.goto(path)
+    await expect(page.locator("table.jobs tbody tr").first).to_be_visible()
+    page.remove_listener("request", record)
+    return set(urls)
+
+
+async def test_every_job_list_asks_for_summary_rows(
+    logged_in, seeded: Seeded, live_server: LiveServer
+):
+    page = logged_in
+    for path in ("/", "/jobs", "/jobs?state=failed", "/queues/live"):
+        urls = await _list_requests_of_first_screen(page, path)
+        # One URL: the request started before the app loaded is the one the page uses.
+        assert len(urls) == 1, (path, urls)
+        assert query_of(urls.pop())["view"] == ["summary"], path
+    # A worker page lists its running jobs (no rows while nothing runs).
+    workers = await (await page.request.get("/api/v1/workers")).json()
+    async with page.expect_request(lambda r: urlparse(r.url).path == "/api/v1/jobs") as asked:
+        await page.goto(f"/workers/{workers[0]['worker_id']}")
+    assert query_of((await asked.value).url)["view"] == ["summary"]
+
+
 @pytest.mark.parametrize(
     ("path", "heading", "back"),
     [

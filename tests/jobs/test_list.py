@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 from litestar.testing import AsyncTestClient
+from psycopg.types.json import Jsonb
 
 from tests.conftest import login, make_job, run_job, web_app
 
@@ -30,12 +31,64 @@ async def test_without_pagination_the_body_is_a_bare_array(client, admin, chancy
     assert [row["id"] for row in body] == [str(job_id)]
 
 
-async def test_rows_are_slim(client, admin, worker, chancy):
-    await run_job(chancy, "fail", message="slim rows")
+REFERENCE_ROW_FIELDS = {
+    "id", "queue", "func", "kwargs", "meta", "limits", "state", "priority", "attempts",
+    "max_attempts", "taken_by", "created_at", "scheduled_at", "started_at", "completed_at",
+    "unique_key", "errors", "claim_id",
+}  # fmt: skip
+
+
+async def test_rows_carry_every_reference_field_by_default(client, admin, worker, chancy):
+    # A script written against the reference reads kwargs and errors from the listing.
+    job_id = await run_job(chancy, "fail", message="full rows", extra={"n": [1, 2]})
     body = await list_jobs(client, admin, state="failed", pagination="true", limit=1)
-    row = body["items"][0]
-    assert not {"kwargs", "meta", "errors", "limits"} & set(row)
-    assert row["error"] == "ValueError: slim rows"
+    bare = await list_jobs(client, admin, state="failed", limit=1)
+    for row in (body["items"][0], bare[0]):
+        assert row["id"] == str(job_id)
+        assert set(row) >= REFERENCE_ROW_FIELDS
+        assert row["kwargs"] == {"message": "full rows", "extra": {"n": [1, 2]}}
+        assert row["meta"] == {} and row["limits"] == []
+        uuid.UUID(row["claim_id"])  # the worker's claim, kept after the job ended
+        [error] = row["errors"]
+        assert error["attempt"] == 0 and "ValueError: full rows" in error["traceback"]
+        assert row["error"] == "ValueError: full rows"  # chancy-web's own addition stays
+
+
+async def test_limits_are_listed_as_the_reference_stores_them(client, admin, chancy):
+    queue = unique_queue()
+    limits = [{"t": "time", "v": 30}, {"t": "memory", "v": 1024}]
+    await make_job(chancy, queue=queue, limits=limits, meta={"tenant": "a"})
+    [row] = await list_jobs(client, admin, queue=queue)
+    assert (row["limits"], row["meta"]) == (limits, {"tenant": "a"})
+
+
+async def test_a_json_null_column_reads_as_the_empty_value(client, admin, chancy):
+    # A pusher passing meta=None stores JSON null; the schema promises an object.
+    queue = unique_queue()
+    job_id = await make_job(chancy, queue=queue, meta=Jsonb(None), limits=Jsonb(None))
+    [row] = await list_jobs(client, admin, queue=queue)
+    assert (row["meta"], row["limits"]) == ({}, [])
+    detail = await client.get(f"/api/v1/jobs/{job_id}", headers=admin)
+    assert (detail.json()["meta"], detail.json()["limits"]) == ({}, [])
+
+
+async def test_a_full_row_is_the_job_detail(client, admin, worker, chancy):
+    job_id = await run_job(chancy, "fail", message="same row")
+    [row] = await list_jobs(client, admin, filters=json.dumps([["id", "=", str(job_id)]]))
+    detail = await client.get(f"/api/v1/jobs/{job_id}", headers=admin)
+    assert detail.json() == row
+
+
+async def test_summary_rows_are_slim(client, admin, worker, chancy):
+    await run_job(chancy, "fail", message="slim rows")
+    body = await list_jobs(
+        client, admin, state="failed", pagination="true", limit=1, view="summary"
+    )
+    bare = await list_jobs(client, admin, state="failed", limit=1, view="summary")
+    for row in (body["items"][0], bare[0]):
+        assert not {"kwargs", "meta", "errors", "limits", "claim_id"} & set(row)
+        assert row["error"] == "ValueError: slim rows"
+    assert body["items"][0]["id"] == bare[0]["id"]
 
 
 async def test_filters_by_state_queue_and_function(client, admin, chancy):
@@ -142,7 +195,8 @@ async def test_bad_input_is_a_clear_400(client, admin, params, detail):
 
 
 @pytest.mark.parametrize(
-    "params", [{"limit": "0"}, {"limit": "abc"}, {"limit": "1.5"}, {"state": "x"}]
+    "params",
+    [{"limit": "0"}, {"limit": "abc"}, {"limit": "1.5"}, {"state": "x"}, {"view": "slim"}],
 )
 async def test_bad_parameters_are_400_with_the_parameter_named(client, admin, params):
     response = await client.get("/api/v1/jobs", params=params, headers=admin)

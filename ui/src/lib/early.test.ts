@@ -16,13 +16,13 @@ describe('pageRequests', () => {
 		expect(pageRequests('/jobs/0190', none)).toEqual(['/api/v1/session', '/api/v1/jobs/0190']);
 		expect(pageRequests('/jobs', new URLSearchParams('state=failed&limit=25&selected=x'))).toEqual([
 			'/api/v1/session',
-			'/api/v1/jobs?pagination=true&limit=25&state=failed'
+			'/api/v1/jobs?pagination=true&view=summary&limit=25&state=failed'
 		]);
 		expect(pageRequests('/queues/a b', none)).toContain('/api/v1/queues/a%20b');
 		expect(pageRequests('/', none)).toEqual([
 			'/api/v1/session',
 			'/api/v1/jobs/counts',
-			'/api/v1/jobs?state=failed&limit=8&pagination=true'
+			'/api/v1/jobs?state=failed&limit=8&pagination=true&view=summary'
 		]);
 	});
 });
@@ -36,9 +36,11 @@ describe('early requests', () => {
 		startEarly('/ops', new URL(`${ORIGIN}/ops/jobs?state=failed`), 1000);
 		expect(fetchMock).toHaveBeenCalledTimes(2);
 		expect(String(fetchMock.mock.calls[1]?.[0])).toBe(
-			`${ORIGIN}/ops/api/v1/jobs?pagination=true&limit=50&state=failed`
+			`${ORIGIN}/ops/api/v1/jobs?pagination=true&view=summary&limit=50&state=failed`
 		);
-		const same = new Request(`${ORIGIN}/ops/api/v1/jobs?state=failed&limit=50&pagination=true`);
+		const same = new Request(
+			`${ORIGIN}/ops/api/v1/jobs?state=failed&view=summary&limit=50&pagination=true`
+		);
 		const response = await takeEarly(same, 2000);
 		expect(await response?.text()).toBe('{"items":[]}');
 		expect(takeEarly(same, 2000)).toBeUndefined();

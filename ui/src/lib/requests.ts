@@ -3,23 +3,23 @@
  * typed client; `early.ts` starts the same requests before the app has even loaded.
  */
 import type { ListJobsQuery } from '$lib/api/types';
-import { parseJobQuery, toApiQuery } from './jobs/query';
+import { SUMMARY_PAGE, parseJobQuery, toApiQuery } from './jobs/query';
 
 /** The overview's "Recent failures". */
-export const RECENT_FAILURES: ListJobsQuery = { state: 'failed', limit: 8, pagination: 'true' };
+export const RECENT_FAILURES: ListJobsQuery = { state: 'failed', limit: 8, ...SUMMARY_PAGE };
 
 /** A queue page's latest jobs. */
 export const queueJobs = (queue: string): ListJobsQuery => ({
 	queue,
 	limit: 15,
-	pagination: 'true'
+	...SUMMARY_PAGE
 });
 
 /** A worker page's running jobs. */
 export const workerJobs = (workerId: string): ListJobsQuery => ({
 	state: 'running',
 	limit: 50,
-	pagination: 'true',
+	...SUMMARY_PAGE,
 	filters: JSON.stringify([['taken_by', '=', workerId]])
 });
 
@@ -46,7 +46,7 @@ export function pageRequests(path: string, search: URLSearchParams): string[] {
 	const [, section, rawId] = path.split('/');
 	const id = rawId ? decodeURIComponent(rawId) : null;
 	const requests = [url('/session')];
-	const jobs = (query: ListJobsQuery) => url('/jobs', { ...query, pagination: 'true' });
+	const jobs = (query: ListJobsQuery) => url('/jobs', { ...query, ...SUMMARY_PAGE });
 	if (!section) {
 		requests.push(url('/jobs/counts'), jobs(RECENT_FAILURES));
 	} else if (section === 'jobs') {

@@ -4,8 +4,10 @@ import type { components, paths } from './schema';
 type S = components['schemas'];
 
 export type JobSummary = S['JobSummary'];
+export type JobRow = S['JobRow'];
 export type JobDetail = S['JobDetail'];
 export type JobPage = S['JobPage'];
+export type JobSummaryPage = S['JobSummaryPage'];
 export type JobError = S['JobError'];
 export type JobLimit = S['JobLimit'];
 export type QueueInfo = S['QueueInfo'];

@@ -1,10 +1,14 @@
 import { api, unwrap } from '$lib/api';
-import type { JobDetail, JobPage, ListJobsQuery } from '$lib/api/types';
+import type { JobDetail, JobSummaryPage, ListJobsQuery } from '$lib/api/types';
+import { SUMMARY_PAGE } from './query';
 
-/** One page of jobs. We always ask for the envelope; a bare array is narrowed to one page. */
-export async function listJobs(query: ListJobsQuery, signal?: AbortSignal): Promise<JobPage> {
+/** One page of summary rows. We always ask for the envelope; a bare array is one page. */
+export async function listJobs(
+	query: ListJobsQuery,
+	signal?: AbortSignal
+): Promise<JobSummaryPage> {
 	const body = unwrap(
-		await api.GET('/api/v1/jobs', { params: { query: { ...query, pagination: 'true' } }, signal })
+		await api.GET('/api/v1/jobs', { params: { query: { ...query, ...SUMMARY_PAGE } }, signal })
 	);
 	return Array.isArray(body)
 		? { items: body, has_more: false, next_cursor: null, prev_cursor: null }

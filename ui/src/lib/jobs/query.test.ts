@@ -57,10 +57,15 @@ describe('job list URL', () => {
 		expect(withChanges(paged, { cursor: 'def' }).cursor).toBe('def');
 	});
 
-	it('asks the API for one page envelope with only the set filters', () => {
-		expect(toApiQuery(EMPTY_QUERY)).toEqual({ pagination: 'true', limit: DEFAULT_LIMIT });
+	it('asks the API for one page envelope of summary rows with only the set filters', () => {
+		expect(toApiQuery(EMPTY_QUERY)).toEqual({
+			pagination: 'true',
+			view: 'summary',
+			limit: DEFAULT_LIMIT
+		});
 		expect(toApiQuery({ ...EMPTY_QUERY, state: 'pending', queue: 'q', cursor: 'c' })).toEqual({
 			pagination: 'true',
+			view: 'summary',
 			limit: DEFAULT_LIMIT,
 			state: 'pending',
 			queue: 'q',

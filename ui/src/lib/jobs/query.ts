@@ -93,9 +93,15 @@ export function withChanges(query: JobListQuery, changes: Partial<JobListQuery>)
 	return next;
 }
 
-/** The API request for the list; always the paginated envelope. */
+/**
+ * How the dashboard asks for every job list: the paginated envelope of summary rows (the
+ * default full rows carry kwargs and every traceback, which no list shows).
+ */
+export const SUMMARY_PAGE = { pagination: 'true', view: 'summary' } as const satisfies ListJobsQuery;
+
+/** The API request for the list. */
 export function toApiQuery(query: JobListQuery): ListJobsQuery {
-	const api: ListJobsQuery = { pagination: 'true', limit: query.limit };
+	const api: ListJobsQuery = { ...SUMMARY_PAGE, limit: query.limit };
 	if (query.state) api.state = query.state;
 	if (query.queue) api.queue = query.queue;
 	if (query.func) api.func = query.func;
