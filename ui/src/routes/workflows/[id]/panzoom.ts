@@ -9,7 +9,6 @@
  *   its centre and 0 fits the content.
  */
 import type { ActionReturn } from 'svelte/action';
-import { on } from 'svelte/events';
 
 export interface PanzoomHandlers {
 	/** Move the view by (dx, dy) screen pixels. */
@@ -84,14 +83,22 @@ export function panzoom(
 		e.preventDefault();
 	};
 
+	const listen = <K extends keyof HTMLElementEventMap>(
+		type: K,
+		listener: (e: HTMLElementEventMap[K]) => void,
+		options?: AddEventListenerOptions
+	) => {
+		node.addEventListener(type, listener, options);
+		return () => node.removeEventListener(type, listener, options);
+	};
 	const stop = [
-		on(node, 'pointerdown', onPointerDown),
-		on(node, 'pointermove', onPointerMove),
-		on(node, 'pointerup', onPointerUp),
-		on(node, 'pointercancel', onPointerUp),
-		on(node, 'keydown', onKeyDown),
+		listen('pointerdown', onPointerDown),
+		listen('pointermove', onPointerMove),
+		listen('pointerup', onPointerUp),
+		listen('pointercancel', onPointerUp),
+		listen('keydown', onKeyDown),
 		// Not passive: a zoom must keep the page from scrolling.
-		on(node, 'wheel', onWheel, { passive: false })
+		listen('wheel', onWheel, { passive: false })
 	];
 
 	return {
