@@ -8,9 +8,10 @@
  * the audit log) is refreshed by the timer alone: such a page gives no `match`.
  */
 import { untrack } from 'svelte';
-import { api } from '$lib/api';
+import { send } from '$lib/api';
 import { basePath } from '$lib/paths';
 import { Poller } from '$lib/poller';
+import { sessionRequest } from '$lib/requests';
 import { session } from '$lib/session.svelte';
 import { EventStream, type StreamEvent } from './stream.svelte';
 import { Throttle } from './throttle';
@@ -22,7 +23,7 @@ export const events = new EventStream({
 	url: (lastId) =>
 		`${basePath()}/api/v1/events` + (lastId ? `?last_event_id=${encodeURIComponent(lastId)}` : ''),
 	// Asking who we are gets the 401 that sends the user to the login page.
-	onSessionEnded: () => void api.GET('/api/v1/session').catch(() => undefined)
+	onSessionEnded: () => void send(sessionRequest()).catch(() => undefined)
 });
 
 /**
