@@ -27,6 +27,14 @@ export default defineConfig({
 							name: 'framework',
 							test: /node_modules[\\/](svelte|@sveltejs|esm-env|devalue|clsx|openapi-fetch)[\\/]/
 						},
+						// The time axis of the charts (crons, workflow, metrics pages) and its calendar
+						// library: shared by those pages only, so not in the 'app' chunk every page loads.
+						{
+							name: 'charts',
+							test: /node_modules[\\/]d3-time[\\/]|src[\\/]lib[\\/]metrics[\\/]ticks\.ts$/,
+							minShareCount: 2,
+							priority: 1
+						},
 						// Only the code two or more pages share: a module one page alone uses (a form,
 						// a chart) stays in that page's chunk, off the first load of the others.
 						{ name: 'app', test: /src[\\/]lib[\\/]/, minShareCount: 2 }

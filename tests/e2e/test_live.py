@@ -12,26 +12,10 @@ import pytest
 from chancy import Chancy, Job, Queue
 from playwright.async_api import expect
 
+from tests.conftest import worker_for
+from tests.e2e.live import FROM_AN_EVENT_MS, expect_streaming, mark_document, still_same_document
+
 pytestmark = pytest.mark.browser
-
-# Pages poll every 10 s while the stream is up (job completions are not announced), so a row
-# that shows up well within that came from an event.
-FROM_AN_EVENT_MS = 6_000
-
-
-async def expect_streaming(status: Any, within_ms: float = 10_000) -> None:
-    """The live status says the page follows the event stream (not polling, not paused)."""
-    await expect(status).to_contain_text("Live", timeout=within_ms)
-    await expect(status).not_to_contain_text("polling", timeout=within_ms)
-
-
-async def mark_document(page: Any) -> None:
-    """A marker that a reload would wipe out."""
-    await page.evaluate("window.__notReloaded = true")
-
-
-async def still_same_document(page: Any) -> bool:
-    return bool(await page.evaluate("window.__notReloaded === true"))
 
 
 async def test_a_job_pushed_elsewhere_appears_in_the_list_without_a_reload(
@@ -76,6 +60,19 @@ async def test_the_overview_and_queue_pages_follow_events(logged_in: Any, chancy
     await chancy.pause_queue(queue)
     row = page.locator("tr", has=page.get_by_role("link", name=queue, exact=True))
     await expect(row.locator(".badge")).to_have_text("paused", timeout=FROM_AN_EVENT_MS)
+    assert await still_same_document(page)
+
+
+async def test_the_workers_page_follows_heartbeats(logged_in: Any, chancy: Chancy) -> None:
+    page = logged_in
+    await page.goto("/workers")
+    await expect_streaming(page.locator(".page-header .live"))
+    await mark_document(page)
+    # A starting worker announces itself; the page hears it well before its slow poll.
+    async with worker_for(chancy, f"e2e-announce-{uuid.uuid4().hex[:6]}") as worker:
+        row = page.locator("tr", has=page.get_by_role("link", name=worker.worker_id, exact=True))
+        await expect(row).to_be_visible(timeout=FROM_AN_EVENT_MS)
+        await expect(row.locator(".badge").first).to_have_text("alive")
     assert await still_same_document(page)
 
 

@@ -10,10 +10,13 @@ from importlib.metadata import version
 from typing import Any
 
 import pytest
-from chancy import Chancy, Job
+from chancy import Chancy, Job, Queue
 from chancy.plugins.cron import Cron
+from chancy.plugins.workflow import Workflow, WorkflowPlugin
 from playwright.async_api import expect
 
+from tests.conftest import tagged_queue
+from tests.e2e.live import FROM_AN_EVENT_MS, expect_streaming, mark_document, still_same_document
 from tests.e2e.plugin_fixtures import *  # noqa: F403 - the fixtures of these pages
 from tests.e2e.plugin_fixtures import (
     IDLE_QUEUE,
@@ -305,6 +308,59 @@ async def test_an_unfinished_workflow_is_live(plugin_page, plugin_data: PluginDa
     await expect(page.get_by_role("region", name="Step stuck")).to_contain_text(
         "waiting for a worker"
     )
+
+
+async def test_the_workflows_list_follows_workflow_events(
+    plugin_page, plugin_data: PluginData, chancy: Chancy
+):
+    page = plugin_page
+    await page.goto("/workflows")
+    await expect_streaming(page.locator(".page-header .live"))
+    await mark_document(page)
+    # Its step waits on a queue nobody works: being created is the only event it makes.
+    name = f"e2e-announced-{uuid.uuid4().hex[:6]}"
+    workflow = Workflow(name).add("only", Job(func=OK, queue=IDLE_QUEUE))
+    workflow_id = await WorkflowPlugin.push(chancy, workflow)
+    created = row(page, "data-workflow-id", str(workflow_id))
+    await expect(created).to_contain_text(name, timeout=FROM_AN_EVENT_MS)
+    assert await still_same_document(page)
+
+
+async def test_a_workflow_page_follows_its_steps_completing(
+    plugin_page, plugin_data: PluginData, chancy: Chancy
+):
+    page = plugin_page
+    # A queue the plugin server's worker serves, paused until the page watches.
+    queue = f"e2e-wf-live-{uuid.uuid4().hex[:6]}"
+    await chancy.declare(
+        Queue(
+            queue,
+            tags=tagged_queue(PLUGIN_QUEUE).tags,
+            executor=Chancy.Executor.Async,
+            polling_interval=1,
+            state=Queue.State.PAUSED,
+        )
+    )
+    name = f"e2e-completing-{uuid.uuid4().hex[:6]}"
+    workflow_id = await WorkflowPlugin.push(
+        chancy, Workflow(name).add("only", Job(func=OK, queue=queue))
+    )
+    await page.goto(f"/workflows/{workflow_id}")
+    graph = page.get_by_role("group", name=re.compile("Workflow graph"))
+    step = graph.locator("[data-step='only']")
+    await expect(step).to_have_attribute("data-state", "pending")
+    await expect_streaming(page.locator("main .live"))
+    await mark_document(page)
+
+    await chancy.resume_queue(queue)
+    workflow = await WorkflowPlugin.wait_for_workflow(chancy, str(workflow_id), interval=0.2)
+    assert workflow.state == Workflow.State.COMPLETED
+    # The step's completion and the workflow's are events, heard well before the slow poll.
+    await expect(step).to_have_attribute("data-state", "succeeded", timeout=FROM_AN_EVENT_MS)
+    await expect(page.get_by_text("Finished: no longer refreshed")).to_be_visible(
+        timeout=FROM_AN_EVENT_MS
+    )
+    assert await still_same_document(page)
 
 
 async def test_metrics_chart_a_queue_and_a_function(plugin_page, plugin_data: PluginData):

@@ -4,8 +4,9 @@
 // `_app/immutable/boot.<hash>.js` is loaded async from the top of <head>. It
 // 1. derives the base path from its own URL rather than naming it: the server only rewrites the
 //    base-path placeholder in index.html, so the file stays immutable and cacheable;
-// 2. starts the page's first API requests (src/lib/early.ts, bundled in here), so they run
-//    while the app's code downloads; the app's client takes their responses later;
+// 2. starts the page's first API requests (src/lib/boot.ts: the starting side of early.ts,
+//    with the requests declared in src/lib/requests.ts), so they run while the app's code
+//    downloads; the app's client takes their responses later;
 // 3. runs SvelteKit's bootstrap, mounting the app in #app once the body is parsed.
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync, readdirSync, statSync } from 'node:fs';
@@ -36,7 +37,7 @@ const bundled = await build({
 		write: false,
 		target: 'es2020',
 		lib: {
-			entry: fileURLToPath(new URL('../src/lib/early.ts', import.meta.url)),
+			entry: fileURLToPath(new URL('../src/lib/boot.ts', import.meta.url)),
 			formats: ['iife'],
 			name: '__chancyEarly'
 		}

@@ -1,10 +1,11 @@
-import { api, unwrap } from '$lib/api';
+import { send } from '$lib/api';
 import type { JobCounts } from '$lib/api/types';
 import { count } from '$lib/format';
+import { countsRequest } from '$lib/requests';
 
 /** Job counts by state and queue, computed by the server at most once per interval. */
 export async function getCounts(signal?: AbortSignal): Promise<JobCounts> {
-	return unwrap(await api.GET('/api/v1/jobs/counts', { signal }));
+	return send(countsRequest(), signal);
 }
 
 /** Whether the count of `state` is exact; large states are planner estimates. */

@@ -1,5 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { clearEarly, requestKey, startEarly, takeEarly } from './early';
+import { createApi } from './api/client';
+import { getUrl } from './api/get';
 import { pageRequests } from './requests';
 
 afterEach(() => {
@@ -10,20 +12,53 @@ afterEach(() => {
 const ORIGIN = 'http://dash.test';
 
 describe('pageRequests', () => {
+	const urls = (path: string, search = '') =>
+		pageRequests(path, new URLSearchParams(search)).map((r) => getUrl(r));
+
 	it('lists what each page asks for when it opens', () => {
-		const none = new URLSearchParams();
-		expect(pageRequests('/login', none)).toEqual([]);
-		expect(pageRequests('/jobs/0190', none)).toEqual(['/api/v1/session', '/api/v1/jobs/0190']);
-		expect(pageRequests('/jobs', new URLSearchParams('state=failed&limit=25&selected=x'))).toEqual([
+		expect(urls('/login')).toEqual([]);
+		expect(urls('/jobs/0190')).toEqual(['/api/v1/session', '/api/v1/jobs/0190']);
+		expect(urls('/jobs', 'state=failed&limit=25&selected=x')).toEqual([
 			'/api/v1/session',
 			'/api/v1/jobs?pagination=true&view=summary&limit=25&state=failed'
 		]);
-		expect(pageRequests('/queues/a b', none)).toContain('/api/v1/queues/a%20b');
-		expect(pageRequests('/', none)).toEqual([
+		expect(urls('/queues/a b')).toContain('/api/v1/queues/a%20b');
+		expect(urls('/queues/a%2Fb')).toContain('/api/v1/queues/a%2Fb');
+		expect(urls('/')).toEqual([
 			'/api/v1/session',
 			'/api/v1/jobs/counts',
 			'/api/v1/jobs?state=failed&limit=8&pagination=true&view=summary'
 		]);
+		// Pages whose data is not started early still learn who is logged in.
+		expect(urls('/crons')).toEqual(['/api/v1/session']);
+		expect(urls('/workers/w1/extra')).toEqual(['/api/v1/session']);
+		expect(urls('/constructor')).toEqual(['/api/v1/session']);
+	});
+
+	it('builds the URLs the typed client sends, as the early store keys them', async () => {
+		const sent: string[] = [];
+		const api = createApi(`${ORIGIN}/ops`, async (request) => {
+			sent.push(request.url);
+			return new Response('{}', { headers: { 'Content-Type': 'application/json' } });
+		});
+		const pages = [
+			'/',
+			'/jobs?queue=a b&state=failed&func=app.x/y+z&cursor=c%26d&limit=25',
+			'/jobs/0190f4b2',
+			'/queues',
+			'/queues/a%2Fb%20c',
+			'/workers',
+			'/workers/host:1%2F2'
+		];
+		for (const page of pages) {
+			const url = new URL(page, ORIGIN);
+			for (const request of pageRequests(url.pathname, url.searchParams)) {
+				await api.GET(request.path as '/api/v1/jobs', { params: request.params as never });
+				const early = new URL(getUrl(request, '/ops'), ORIGIN);
+				expect(requestKey(new URL(sent.at(-1)!)), page).toBe(requestKey(early));
+			}
+		}
+		expect(sent.length).toBeGreaterThan(pages.length);
 	});
 });
 

@@ -8,6 +8,7 @@
  * once, and only while fresh; everything else about the request (errors, 401 handling) is the
  * client's as usual.
  */
+import { getUrl } from './api/get';
 import { pageRequests } from './requests';
 
 interface Early {
@@ -38,7 +39,7 @@ export function startEarly(base: string, location: URL, now = Date.now()): void 
 		: location.pathname;
 	const early = store();
 	for (const request of pageRequests(path, location.searchParams)) {
-		const url = new URL(base + request, location.origin);
+		const url = new URL(getUrl(request, base), location.origin);
 		const response = fetch(url, {
 			credentials: 'same-origin',
 			headers: { Accept: 'application/json' }

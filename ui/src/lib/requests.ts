@@ -1,12 +1,33 @@
 /**
- * The API requests each page makes when it opens, as data. The pages make them through the
- * typed client; `early.ts` starts the same requests before the app has even loaded.
+ * The API requests the pages make when they open, declared once, as values (see api/get.ts):
+ * a page sends them through the typed client, and the boot script (early.ts) starts the same
+ * ones for the URL being opened before the app has even loaded. A browser test checks that
+ * every request preloaded for a page is one the page makes.
+ *
+ * Only who is logged in and a page's main data are started early. Secondary data (counts,
+ * filter choices) is left to the page, so that these few requests do not hold up the app's own
+ * files, which share the browser's few connections to the server.
+ *
+ * Imported by the boot script: nothing here may import the app's client or `$app/*`.
  */
 import type { ListJobsQuery } from '$lib/api/types';
+import { get, type Get } from './api/get';
 import { SUMMARY_PAGE, parseJobQuery, toApiQuery } from './jobs/query';
 
 /** The overview's "Recent failures". */
 export const RECENT_FAILURES: ListJobsQuery = { state: 'failed', limit: 8, ...SUMMARY_PAGE };
+
+export const sessionRequest = () => get('/api/v1/session');
+export const countsRequest = () => get('/api/v1/jobs/counts');
+/** We always ask for the envelope (`pagination=true`) of summary rows (`view=summary`). */
+export const jobsRequest = (query: ListJobsQuery) =>
+	get('/api/v1/jobs', { query: { ...query, ...SUMMARY_PAGE } });
+export const jobRequest = (id: string) => get('/api/v1/jobs/{job_id}', { path: { job_id: id } });
+export const queuesRequest = () => get('/api/v1/queues');
+export const queueRequest = (name: string) => get('/api/v1/queues/{name}', { path: { name } });
+export const workersRequest = () => get('/api/v1/workers');
+export const workerRequest = (id: string) =>
+	get('/api/v1/workers/{worker_id}', { path: { worker_id: id } });
 
 /** A queue page's latest jobs. */
 export const queueJobs = (queue: string): ListJobsQuery => ({
@@ -23,40 +44,26 @@ export const workerJobs = (workerId: string): ListJobsQuery => ({
 	filters: JSON.stringify([['taken_by', '=', workerId]])
 });
 
-type Query = Record<string, string | number | null | undefined>;
-const API = '/api/v1';
-
-function url(path: string, query?: Query): string {
-	const params = new URLSearchParams();
-	for (const [key, value] of Object.entries(query ?? {})) {
-		if (value !== null && value !== undefined) params.set(key, String(value));
-	}
-	const search = params.toString();
-	return `${API}${path}${search ? `?${search}` : ''}`;
-}
+/**
+ * Each page's first requests beyond the session, by the first segment of its path, given the
+ * second (a job id, a queue name, a worker id) when there is one.
+ */
+const FIRST: Record<string, (id: string | null, search: URLSearchParams) => Get[]> = {
+	'': () => [countsRequest(), jobsRequest(RECENT_FAILURES)],
+	jobs: (id, search) => [
+		id === null ? jobsRequest(toApiQuery(parseJobQuery(search))) : jobRequest(id)
+	],
+	queues: (name) => [name === null ? queuesRequest() : queueRequest(name)],
+	workers: (id) => [id === null ? workersRequest() : workerRequest(id)]
+};
 
 /**
- * The GET requests (paths under the base path, with their queries) that the page at `path`
- * needs for its first screen: who is logged in, and the page's main data. Secondary data
- * (counts, filter choices) is left to the page, so that these few requests do not hold up the
- * app's own files, which share the browser's few connections to the server.
+ * The GET requests the page at `path` makes for its first screen, to start early: who is
+ * logged in, and the page's main data (none for the login page, which has no session yet).
  */
-export function pageRequests(path: string, search: URLSearchParams): string[] {
+export function pageRequests(path: string, search: URLSearchParams): Get[] {
 	if (path === '/login') return [];
-	const [, section, rawId] = path.split('/');
-	const id = rawId ? decodeURIComponent(rawId) : null;
-	const requests = [url('/session')];
-	const jobs = (query: ListJobsQuery) => url('/jobs', { ...query, ...SUMMARY_PAGE });
-	if (!section) {
-		requests.push(url('/jobs/counts'), jobs(RECENT_FAILURES));
-	} else if (section === 'jobs') {
-		requests.push(
-			id ? url(`/jobs/${encodeURIComponent(id)}`) : jobs(toApiQuery(parseJobQuery(search)))
-		);
-	} else if (section === 'queues') {
-		requests.push(id ? url(`/queues/${encodeURIComponent(id)}`) : url('/queues'));
-	} else if (section === 'workers') {
-		requests.push(id ? url(`/workers/${encodeURIComponent(id)}`) : url('/workers'));
-	}
-	return requests;
+	const [section = '', id, ...rest] = path.split('/').slice(1);
+	const first = rest.length || !Object.hasOwn(FIRST, section) ? undefined : FIRST[section];
+	return [sessionRequest(), ...(first?.(id ? decodeURIComponent(id) : null, search) ?? [])];
 }

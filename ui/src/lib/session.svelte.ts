@@ -2,8 +2,9 @@
  * Who is logged in, the CSRF token for their cookie session, and which Chancy plugins the
  * server runs. The session token itself never reaches JavaScript: it is an HttpOnly cookie.
  */
-import { api, unwrap, setCsrfToken } from '$lib/api';
+import { api, send, unwrap, setCsrfToken } from '$lib/api';
 import type { Role, SessionInfo } from '$lib/api/types';
+import { sessionRequest } from '$lib/requests';
 
 type Status = 'unknown' | 'authenticated' | 'anonymous';
 
@@ -24,7 +25,7 @@ class Session {
 			.then((config) => (this.plugins = config.plugins))
 			.catch(() => undefined);
 		try {
-			this.set(unwrap(await api.GET('/api/v1/session')));
+			this.set(await send(sessionRequest()));
 			return true;
 		} catch {
 			if (this.status !== 'authenticated') this.clear();

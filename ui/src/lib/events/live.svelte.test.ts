@@ -119,6 +119,28 @@ describe('live()', () => {
 		expect(task).toHaveBeenCalledTimes(2);
 	});
 
+	it('refreshes on its timer alone when no event announces the data', async () => {
+		const task = vi.fn();
+		const feed = follow(task, { interval: 5000 });
+		expect(feed.mode).toBe('timer');
+		// The stream is not opened for such a page.
+		expect(sources).toHaveLength(0);
+		await vi.advanceTimersByTimeAsync(15_000);
+		expect(task).toHaveBeenCalledTimes(3);
+	});
+
+	it('keeps its timer while another page has the stream open', async () => {
+		const task = vi.fn();
+		const other = stream.subscribe({});
+		source().send('stream.open', { gap: false });
+		const feed = follow(task, { interval: 5000 });
+		expect(feed.mode).toBe('timer');
+		source().send('queue.pushed', { q: 'emails' });
+		await vi.advanceTimersByTimeAsync(10_000);
+		expect(task).toHaveBeenCalledTimes(2);
+		other();
+	});
+
 	it('does nothing while paused by the page', async () => {
 		const task = vi.fn();
 		const feed = follow(task, { match: () => true, interval: 5000, enabled: () => false });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compact, formatValue, linear, niceStep, niceTicks, timeTicks } from './scale';
+import { compact, formatValue, linear, niceStep, niceTicks } from './scale';
 
 describe('chart scales', () => {
 	it('maps linearly, and a flat domain to the start', () => {
@@ -16,24 +16,6 @@ describe('chart scales', () => {
 		expect(niceTicks(0, 0.9, 3)).toEqual([0, 0.5, 1]);
 		expect(niceTicks(0, 0)).toEqual([0, 0.5, 1]);
 		expect(niceTicks(0, 5, 1)).toEqual([0, 5]);
-	});
-
-	it('ticks time on round local times (UTC in tests)', () => {
-		const start = Date.parse('2025-11-27T13:07:00Z');
-		const hour = timeTicks(start, start + 3600_000, 6);
-		expect(hour.map((t) => t.label)).toEqual(['13:15', '13:30', '13:45', '14:00']);
-		const days = timeTicks(start, start + 7 * 86400_000, 8);
-		expect(days[0]).toEqual({ at: Date.parse('2025-11-28T00:00:00Z'), label: 'Nov 28' });
-		expect(days).toHaveLength(7);
-		const seconds = timeTicks(start, start + 20_000, 4);
-		expect(seconds.map((t) => t.label)).toEqual([
-			'13:07:00',
-			'13:07:05',
-			'13:07:10',
-			'13:07:15',
-			'13:07:20'
-		]);
-		expect(timeTicks(start, start)).toEqual([]);
 	});
 
 	it('formats values in their unit', () => {

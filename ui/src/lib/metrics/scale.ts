@@ -1,4 +1,4 @@
-/** Scales and ticks for the dashboard's small SVG charts (metrics, the step timeline). */
+/** Scales and value ticks for the dashboard's small SVG charts (time ticks: ticks.ts). */
 import { bytes, duration } from '$lib/format';
 
 /** A linear map from `domain` to `range`; a flat domain maps everything to range[0]. */
@@ -35,64 +35,6 @@ const round = (v: number, step: number) => {
 	const digits = Math.max(0, -Math.floor(Math.log10(step)) + 1);
 	return Number(v.toFixed(Math.min(digits, 12)));
 };
-
-const SECOND = 1000;
-const MINUTE = 60 * SECOND;
-const HOUR = 60 * MINUTE;
-const DAY = 24 * HOUR;
-const TIME_STEPS = [
-	SECOND,
-	5 * SECOND,
-	15 * SECOND,
-	30 * SECOND,
-	MINUTE,
-	5 * MINUTE,
-	15 * MINUTE,
-	30 * MINUTE,
-	HOUR,
-	3 * HOUR,
-	6 * HOUR,
-	12 * HOUR,
-	DAY,
-	2 * DAY,
-	7 * DAY,
-	14 * DAY,
-	30 * DAY
-];
-
-export interface TimeTick {
-	at: number;
-	label: string;
-}
-
-const pad = (n: number) => String(n).padStart(2, '0');
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-
-/** Local-time ticks between `start` and `end` (ms), at most `max` of them, on round times. */
-export function timeTicks(start: number, end: number, max = 6): TimeTick[] {
-	if (!(end > start) || max < 1) return [];
-	const step = TIME_STEPS.find((s) => (end - start) / s <= max) ?? 30 * DAY;
-	const ticks: TimeTick[] = [];
-	// Align to local time: midnights for days, the local hour grid otherwise.
-	const offset = new Date(start).getTimezoneOffset() * MINUTE;
-	let at = Math.ceil((start - offset) / Math.min(step, DAY)) * Math.min(step, DAY) + offset;
-	if (step > DAY) {
-		const d = new Date(start);
-		d.setHours(0, 0, 0, 0);
-		at = d.getTime() < start ? d.getTime() + DAY : d.getTime();
-	}
-	for (; at <= end && ticks.length < 100; at += step) {
-		const d = new Date(at);
-		const label =
-			step >= DAY
-				? `${MONTHS[d.getMonth()]} ${d.getDate()}`
-				: step < MINUTE
-					? `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`
-					: `${pad(d.getHours())}:${pad(d.getMinutes())}`;
-		ticks.push({ at, label });
-	}
-	return ticks;
-}
 
 /** A number as it reads on an axis or in a tooltip: "1.2k", "0.35", "12". */
 export function compact(v: number): string {

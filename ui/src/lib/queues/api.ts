@@ -1,14 +1,15 @@
-import { api, unwrap } from '$lib/api';
+import { api, send, unwrap } from '$lib/api';
 import type { Schemas } from '$lib/api/client';
 import type { QueueInfo } from '$lib/api/types';
+import { queueRequest, queuesRequest } from '$lib/requests';
 import type { QueueCreate, QueueUpdate } from './form';
 
 export async function listQueues(signal?: AbortSignal): Promise<QueueInfo[]> {
-	return unwrap(await api.GET('/api/v1/queues', { signal }));
+	return send(queuesRequest(), signal);
 }
 
 export async function getQueue(name: string, signal?: AbortSignal): Promise<QueueInfo> {
-	return unwrap(await api.GET('/api/v1/queues/{name}', { params: { path: { name } }, signal }));
+	return send(queueRequest(name), signal);
 }
 
 /** "chancy.executors.asyncex.AsyncExecutor" → "AsyncExecutor". */

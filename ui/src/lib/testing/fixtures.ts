@@ -1,5 +1,5 @@
 /** Fixtures typed by the generated schema: a changed Struct breaks them at `npm run check`. */
-import type { JobDetail, JobSummary, WorkerInfo } from '$lib/api/types';
+import type { JobDetail, JobSummary, SystemInfo, WorkerInfo } from '$lib/api/types';
 
 export const NOW = Date.parse('2025-11-27T14:00:00Z');
 
@@ -44,6 +44,34 @@ export function worker(over: Partial<WorkerInfo> = {}): WorkerInfo {
 		expires_at: '2025-11-27T14:00:55Z',
 		is_leader: true,
 		expired: false,
+		...over
+	};
+}
+
+export function systemInfo(over: Partial<SystemInfo> = {}): SystemInfo {
+	return {
+		chancy_version: '0.26.0',
+		chancy_web_version: '0.1.0',
+		database: { prefix: 'chancy_', version: 'PostgreSQL 16.4 on x86_64-pc-linux-gnu' },
+		events: {
+			backend_pid: 4242,
+			channel: 'chancy_events',
+			connected_since: '2025-11-27T13:00:00Z',
+			events_coalesced: 0,
+			events_dropped: 0,
+			events_malformed: 0,
+			events_received: 12,
+			last_error: null,
+			last_event_at: '2025-11-27T13:59:00Z',
+			last_id: null,
+			process: 'p1',
+			reconnects: 0,
+			state: 'connected',
+			subscribers: 1
+		},
+		migrations: [{ key: 'chancy', latest: 6, up_to_date: true, version: 6 }],
+		pool: { available: 2, max_size: 10, min_size: 1, requests_waiting: 0, size: 3 },
+		up_to_date: true,
 		...over
 	};
 }

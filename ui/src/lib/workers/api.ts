@@ -1,15 +1,14 @@
-import { api, unwrap } from '$lib/api';
+import { send } from '$lib/api';
 import type { WorkerInfo } from '$lib/api/types';
 import { toMs } from '$lib/format';
+import { workerRequest, workersRequest } from '$lib/requests';
 
 export async function listWorkers(signal?: AbortSignal): Promise<WorkerInfo[]> {
-	return unwrap(await api.GET('/api/v1/workers', { signal }));
+	return send(workersRequest(), signal);
 }
 
 export async function getWorker(id: string, signal?: AbortSignal): Promise<WorkerInfo> {
-	return unwrap(
-		await api.GET('/api/v1/workers/{worker_id}', { params: { path: { worker_id: id } }, signal })
-	);
+	return send(workerRequest(id), signal);
 }
 
 /**

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { curve, layers, layout, SIZES, type DagInput, type DagLayout } from './dag';
+import { curve, layout, SIZES, type DagInput, type DagLayout } from './dag';
 
-const graph = (edges: Record<string, string[]>): DagInput[] =>
-	Object.entries(edges).map(([id, deps]) => ({ id, deps }));
+/** Steps as the server sends them: each one's level (its column), then its dependencies. */
+const graph = (steps: Record<string, [number, ...string[]]>): DagInput[] =>
+	Object.entries(steps).map(([id, [level, ...deps]]) => ({ id, level, deps }));
 
 /** Crossings of the drawn edges, from their points: two segments between the same columns
  * cross when their ends swap order. */
@@ -25,23 +26,37 @@ function crossings(l: DagLayout): number {
 const byId = (l: DagLayout) => Object.fromEntries(l.nodes.map((n) => [n.id, n]));
 
 describe('workflow graph layout', () => {
-	it('puts each step one column right of its furthest dependency', () => {
-		const level = layers(
-			graph({ fetch: [], resize: ['fetch'], tag: ['fetch'], publish: ['resize', 'tag', 'fetch'] })
+	it("puts each step in the column of the server's level for it", () => {
+		const l = layout(
+			graph({
+				fetch: [0],
+				resize: [1, 'fetch'],
+				tag: [1, 'fetch'],
+				publish: [2, 'resize', 'tag', 'fetch']
+			})
 		);
-		expect(Object.fromEntries(level)).toEqual({ fetch: 0, resize: 1, tag: 1, publish: 2 });
+		const col = SIZES.nodeWidth + SIZES.gapX;
+		expect(Object.fromEntries(l.nodes.map((n) => [n.id, [n.layer, n.x]]))).toEqual({
+			fetch: [0, 0],
+			resize: [1, col],
+			tag: [1, col],
+			publish: [2, 2 * col]
+		});
+		expect(l.layers).toBe(3);
 	});
 
-	it('ignores unknown dependencies and survives a cycle', () => {
-		expect(Object.fromEntries(layers(graph({ a: ['ghost'] })))).toEqual({ a: 0 });
-		const cyclic = layers(graph({ a: ['b'], b: ['a'] }));
-		expect(new Set(cyclic.values()).size).toBe(2);
-		expect(() => layout(graph({ a: ['b'], b: ['a'] }))).not.toThrow();
+	it('ignores unknown dependencies, and edges that do not go left to right', () => {
+		const lone = layout(graph({ a: [0, 'ghost'] }));
+		expect(lone.nodes.map((n) => n.id)).toEqual(['a']);
+		expect(lone.edges).toEqual([]);
+		// A cycle (which Chancy refuses) as the server would level it: the back edge is dropped.
+		const cyclic = layout(graph({ a: [1, 'b'], b: [0, 'a'] }));
+		expect(cyclic.edges.map((e) => `${e.source}>${e.target}`)).toEqual(['b>a']);
 	});
 
 	it('lays out a diamond left to right, centred, with one edge per dependency', () => {
 		const l = layout(
-			graph({ fetch: [], resize: ['fetch'], tag: ['fetch'], publish: ['resize', 'tag'] })
+			graph({ fetch: [0], resize: [1, 'fetch'], tag: [1, 'fetch'], publish: [2, 'resize', 'tag'] })
 		);
 		const n = byId(l);
 		const col = SIZES.nodeWidth + SIZES.gapX;
@@ -62,14 +77,14 @@ describe('workflow graph layout', () => {
 
 	it('orders columns to avoid crossings', () => {
 		// Sorted by id, a2 would sit above b2 while their parents are b1 above... crossed.
-		const l = layout(graph({ a1: [], b1: [], x: ['b1'], y: ['a1'] }));
+		const l = layout(graph({ a1: [0], b1: [0], x: [1, 'b1'], y: [1, 'a1'] }));
 		expect(crossings(l)).toBe(0);
 		const n = byId(l);
 		expect(n.y!.y).toBeLessThan(n.x!.y);
 	});
 
 	it('bends a long edge through a hidden node in each column it crosses', () => {
-		const l = layout(graph({ a: [], b: ['a'], c: ['b'], d: ['a', 'c'] }));
+		const l = layout(graph({ a: [0], b: [1, 'a'], c: [2, 'b'], d: [3, 'a', 'c'] }));
 		const long = l.edges.find((e) => e.source === 'a' && e.target === 'd')!;
 		expect(long.points).toHaveLength(4); // a, two hidden nodes, d
 		expect(l.nodes.map((n) => n.id).sort()).toEqual(['a', 'b', 'c', 'd']);
@@ -79,7 +94,7 @@ describe('workflow graph layout', () => {
 	});
 
 	it('starts edges on the right of the source and ends them on the left of the target', () => {
-		const l = layout(graph({ a: [], b: ['a'] }));
+		const l = layout(graph({ a: [0], b: [1, 'a'] }));
 		const [edge] = l.edges;
 		expect(edge!.points).toEqual([
 			[SIZES.nodeWidth, SIZES.nodeHeight / 2],
@@ -93,13 +108,13 @@ describe('workflow graph layout', () => {
 	});
 
 	it('keeps a wide workflow free of crossings where possible', () => {
-		const edges: Record<string, string[]> = { start: [] };
+		const steps: Record<string, [number, ...string[]]> = { start: [0] };
 		for (let i = 0; i < 8; i++) {
-			edges[`m${i}`] = ['start'];
-			edges[`n${i}`] = [`m${7 - i}`];
+			steps[`m${i}`] = [1, 'start'];
+			steps[`n${i}`] = [2, `m${7 - i}`];
 		}
-		edges['end'] = Array.from({ length: 8 }, (_, i) => `n${i}`);
-		expect(crossings(layout(graph(edges)))).toBe(0);
+		steps['end'] = [3, ...Array.from({ length: 8 }, (_, i) => `n${i}`)];
+		expect(crossings(layout(graph(steps)))).toBe(0);
 	});
 });
 

@@ -1,7 +1,8 @@
 /**
  * Lays out a workflow's steps as a left-to-right graph, without a library:
  *
- * 1. layers by longest path: a step sits one column right of its furthest dependency;
+ * 1. each step sits in the column of its level, which the server computes (`WorkflowStep.level`:
+ *    one right of its furthest dependency);
  * 2. an edge spanning several columns gets a hidden node in each column it crosses, so that
  *    it is ordered (and bent) like a real node instead of cutting through other steps;
  * 3. within a column, nodes are ordered by the barycentre heuristic (the mean position of
@@ -16,6 +17,8 @@ export interface DagInput {
 	id: string;
 	/** Ids this node waits for; unknown ids are ignored. */
 	deps: readonly string[];
+	/** Its column, from 0. */
+	level: number;
 }
 
 export interface DagNode {
@@ -55,29 +58,6 @@ export interface DagSizes {
 }
 
 export const SIZES: DagSizes = { nodeWidth: 184, nodeHeight: 54, gapX: 64, gapY: 16 };
-
-/** Each node's layer: 0 without dependencies, else 1 + its furthest dependency's layer.
- * A cycle (which Chancy refuses) is cut where it is found. */
-export function layers(nodes: readonly DagInput[]): Map<string, number> {
-	const byId = new Map(nodes.map((n) => [n.id, n]));
-	const level = new Map<string, number>();
-	const visiting = new Set<string>();
-	const visit = (id: string): number => {
-		const known = level.get(id);
-		if (known !== undefined) return known;
-		visiting.add(id);
-		let deepest = -1;
-		for (const dep of byId.get(id)?.deps ?? []) {
-			if (!byId.has(dep) || visiting.has(dep)) continue;
-			deepest = Math.max(deepest, visit(dep));
-		}
-		visiting.delete(id);
-		level.set(id, deepest + 1);
-		return deepest + 1;
-	};
-	for (const n of nodes) visit(n.id);
-	return level;
-}
 
 /** A node of the layered graph: a step, or a hidden bend point of a long edge. */
 interface Slot {
@@ -176,8 +156,8 @@ export function curve(points: readonly [number, number][]): string {
 const r = (n: number) => Math.round(n * 10) / 10;
 
 export function layout(input: readonly DagInput[], sizes: DagSizes = SIZES): DagLayout {
-	const level = layers(input);
-	const ids = new Set(input.map((n) => n.id));
+	const level = new Map(input.map((n) => [n.id, n.level]));
+	const ids = new Set(level.keys());
 	const slots = new Map<string, Slot>();
 	const add = (key: string, layer: number) => {
 		const slot = { key, layer, up: [], down: [] };
@@ -194,7 +174,7 @@ export function layout(input: readonly DagInput[], sizes: DagSizes = SIZES): Dag
 			if (!ids.has(dep) || dep === n.id) continue;
 			const from = level.get(dep)!;
 			const to = level.get(n.id)!;
-			if (to <= from) continue; // a cut cycle edge: drawn by no one
+			if (to <= from) continue; // not left to right (a cycle, which Chancy refuses)
 			const keys = [dep];
 			for (let l = from + 1; l < to; l++) {
 				keys.push(add(`\u0000${dep}\u0000${n.id}\u0000${l}`, l).key);
