@@ -15,6 +15,8 @@ from litestar import Litestar, Request
 from litestar.exceptions import ValidationException
 from litestar.openapi.plugins import JsonRenderPlugin
 
+from chancy_web.queues.tags import MAX_TAG_LENGTH
+
 #: A pattern for text parameters compared with stored text: Postgres text cannot hold NUL, so
 #: a value with one could match nothing, and the schema says so.
 NO_NUL = r"^[^\x00]*$"
@@ -85,8 +87,9 @@ def operations_with_optional_bodies(app: Litestar) -> frozenset[str]:
 def finish_schema(
     schema: dict[str, Any], optional_bodies: frozenset[str], allowed_executors: tuple[str, ...]
 ) -> dict[str, Any]:
-    """Mark the optional request bodies, and publish the executors a queue may be given
-    (configuration of this app). Changes `schema` in place, and returns it."""
+    """Mark the optional request bodies, publish the executors a queue may be given
+    (configuration of this app), and the bounds of each queue tag (Litestar drops those of
+    list items). Changes `schema` in place, and returns it."""
     for path_item in schema.get("paths", {}).values():
         for method in ("post", "put", "patch"):
             operation = path_item.get(method)
@@ -95,7 +98,10 @@ def finish_schema(
                 operation["requestBody"]["required"] = False
     schemas = schema.get("components", {}).get("schemas", {})
     for name in ("QueueCreate", "QueueUpdate"):
-        executor = schemas.get(name, {}).get("properties", {}).get("executor")
-        if executor is not None:
-            executor["enum"] = list(allowed_executors)
+        properties = schemas.get(name, {}).get("properties", {})
+        if "executor" in properties:
+            properties["executor"]["enum"] = list(allowed_executors)
+        for tags in (properties.get("tags", {}), *properties.get("tags", {}).get("oneOf", [])):
+            if "items" in tags:
+                tags["items"] = {"type": "string", "maxLength": MAX_TAG_LENGTH, "pattern": NO_NUL}
     return schema
