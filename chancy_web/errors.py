@@ -16,6 +16,8 @@ from litestar.exceptions import ClientException
 from litestar.types import ExceptionHandlersMap
 from psycopg_pool import PoolTimeout
 
+from chancy_web.deadline import DeadlineExceeded
+
 log = logging.getLogger("chancy_web")
 
 
@@ -27,7 +29,7 @@ class ConflictException(ClientException):
 
 
 def _unavailable(request: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, object]]:
-    timed_out = isinstance(exc, psycopg.errors.QueryCanceled | PoolTimeout)
+    timed_out = isinstance(exc, psycopg.errors.QueryCanceled | PoolTimeout | DeadlineExceeded)
     detail = "The database timed out" if timed_out else "The database is unavailable"
     log.warning("%s %s: %s (%s)", request.method, request.url.path, detail, exc)
     return Response(

@@ -15,10 +15,12 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+import psycopg
 from litestar import Request
 from litestar.exceptions import HTTPException, NotAuthorizedException, PermissionDeniedException
 from litestar.types import Scope
 from psycopg import AsyncConnection
+from psycopg_pool import PoolTimeout
 
 from chancy_web.audit.queries import AuditRecord, record
 from chancy_web.auth.schemas import User
@@ -81,6 +83,9 @@ async def record_exception(exception: Exception, scope: Scope) -> None:
     action = handler.opt.get("action") if handler is not None else None
     ctx: WebContext | None = scope["app"].state.get("chancy_web") if "app" in scope else None
     if action is None or ctx is None:
+        return
+    if isinstance(exception, psycopg.OperationalError | PoolTimeout):
+        # The database cannot take the entry either; the 503 is logged (chancy_web.errors).
         return
     user = scope.get("user")
     denied = isinstance(exception, NotAuthorizedException | PermissionDeniedException)
