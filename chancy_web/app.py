@@ -39,6 +39,7 @@ from chancy_web.spa import STATIC_DIR, SecurityHeadersMiddleware, spa_handlers
 from chancy_web.system.controller import SystemController, get_health, get_readiness
 from chancy_web.validation import (
     FinishedJsonSchema,
+    RefuseControlCharacters,
     operations_with_optional_bodies,
     strict_json_body,
 )
@@ -130,7 +131,7 @@ def create_app(
         lifespan=[lifespan, events_lifespan],
         exception_handlers=exception_handlers,
         after_exception=[record_exception],
-        middleware=[SecurityHeadersMiddleware()],
+        middleware=[SecurityHeadersMiddleware(), RefuseControlCharacters()],
         # Log our errors without taking over the logging of a host app.
         logging_config=LoggingConfig(configure_root_logger=False),
         cors_config=CORSConfig(

@@ -1,25 +1,89 @@
-"""Strict request bodies, and an accurate schema for optional ones.
+"""The bounds every input is checked against, before anything else reads it, and an accurate
+schema for what Litestar cannot infer.
 
-Litestar converts parameters and bodies leniently (`0` passes as `false`, `"5"` as `5`),
-which suits query strings but not JSON, whose types are already exact. Every JSON body is
-therefore decoded once more, strictly, against the handler's declared Struct; a mismatch is
-a 400 like any other validation error.
+- Paths with control characters are refused (a NUL would reach the file system or Postgres,
+  a newline a log line).
+- JSON, in bodies and in query parameters, is bounded in depth before it is parsed: the
+  parsers recurse once per level.
+- Times must convert to UTC within what both Python and Postgres hold.
+- Litestar converts parameters and bodies leniently (`0` passes as `false`, `"5"` as `5`),
+  which suits query strings but not JSON, whose types are already exact. Every JSON body is
+  therefore decoded once more, strictly, against the handler's declared Struct.
+
+Each refusal is a 400 like any other validation error.
 """
 
 from __future__ import annotations
 
+import re
+from datetime import UTC, datetime
+from itertools import accumulate
 from typing import Any
 
 import msgspec
 from litestar import Litestar, Request
 from litestar.exceptions import ValidationException
+from litestar.middleware import ASGIMiddleware
 from litestar.openapi.plugins import JsonRenderPlugin
+from litestar.types import ASGIApp, Receive, Scope, Send
 
 from chancy_web.queues.tags import MAX_TAG_LENGTH
 
 #: A pattern for text parameters compared with stored text: Postgres text cannot hold NUL, so
 #: a value with one could match nothing, and the schema says so.
 NO_NUL = r"^[^\x00]*$"
+#: C0 and C1 controls, DEL, and the Unicode line and paragraph separators.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+#: The longest username a login is tried with (see `chancy_web.auth.schemas.LoginRequest`).
+MAX_USERNAME_LENGTH = 256
+MAX_JSON_DEPTH = 32
+_JSON_STRING = re.compile(rb'"(?:[^"\\]++|\\.)*+"', re.DOTALL)
+_NOT_BRACKETS = bytes(set(range(256)) - set(b"[]{}"))
+_DEPTH_STEP = [0] * 256
+_DEPTH_STEP[ord("[")] = _DEPTH_STEP[ord("{")] = 1
+_DEPTH_STEP[ord("]")] = _DEPTH_STEP[ord("}")] = -1
+
+#: Times are kept within what Python's datetime holds, with a day to spare at each end for
+#: the arithmetic done on them (a job id bound is a time widened by a day).
+EARLIEST = datetime(1, 1, 2, tzinfo=UTC)
+LATEST = datetime(9999, 12, 30, tzinfo=UTC)
+
+
+class RefuseControlCharacters(ASGIMiddleware):
+    """A request whose path holds a control character gets a 400 before anything reads it."""
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
+        if CONTROL_CHARACTERS.search(scope["path"]):
+            raise ValidationException("The path holds a control character")
+        await next_app(scope, receive, send)
+
+
+def json_depth(data: bytes) -> int:
+    """How deeply arrays and objects nest in `data`, counted without parsing it (brackets
+    inside strings aside). For invalid JSON it may count high, never low."""
+    brackets = _JSON_STRING.sub(b"", data).translate(None, _NOT_BRACKETS)
+    return max(accumulate(map(_DEPTH_STEP.__getitem__, brackets)), default=0)
+
+
+def check_json_depth(data: bytes | str, what: str) -> None:
+    """Refuse JSON that nests deeper than MAX_JSON_DEPTH, before a parser recurses into it."""
+    if json_depth(data.encode() if isinstance(data, str) else data) > MAX_JSON_DEPTH:
+        raise ValidationException(f"{what} nests JSON deeper than {MAX_JSON_DEPTH} levels")
+
+
+def check_time(value: datetime, what: str) -> datetime:
+    """`value` (with a UTC offset) if it lies between EARLIEST and LATEST once in UTC."""
+    try:
+        in_utc = value.astimezone(UTC)
+    except (OverflowError, ValueError):
+        in_utc = None
+    if value.tzinfo is None or in_utc is None or not EARLIEST <= in_utc <= LATEST:
+        raise ValidationException(
+            f"{what} must be a time with a UTC offset between {EARLIEST:%Y-%m-%d} and "
+            f"{LATEST:%Y-%m-%d} (UTC)"
+        )
+    return value
 
 
 def _body_field(request: Request[Any, Any, Any]) -> Any:
@@ -34,6 +98,7 @@ async def strict_json_body(request: Request[Any, Any, Any]) -> None:
     body = await request.body()
     if not body and field.has_default:
         return
+    check_json_depth(body, "Request body")
     try:
         decoded = msgspec.json.decode(body)
     except msgspec.DecodeError as exc:
@@ -88,8 +153,9 @@ def finish_schema(
     schema: dict[str, Any], optional_bodies: frozenset[str], allowed_executors: tuple[str, ...]
 ) -> dict[str, Any]:
     """Mark the optional request bodies, publish the executors a queue may be given
-    (configuration of this app), and the bounds of each queue tag (Litestar drops those of
-    list items). Changes `schema` in place, and returns it."""
+    (configuration of this app), the bounds of each queue tag (Litestar drops those of
+    list items) and of usernames (enforced by the login itself). Changes `schema` in place,
+    and returns it."""
     for path_item in schema.get("paths", {}).values():
         for method in ("post", "put", "patch"):
             operation = path_item.get(method)
@@ -97,6 +163,9 @@ def finish_schema(
             if optional and "requestBody" in operation:
                 operation["requestBody"]["required"] = False
     schemas = schema.get("components", {}).get("schemas", {})
+    username = schemas.get("LoginRequest", {}).get("properties", {}).get("username")
+    if username is not None:
+        username["maxLength"] = MAX_USERNAME_LENGTH
     for name in ("QueueCreate", "QueueUpdate"):
         properties = schemas.get(name, {}).get("properties", {})
         if "executor" in properties:

@@ -12,6 +12,7 @@ from chancy_web.auth.sessions import create_session, revoke_session
 from chancy_web.context import Ctx
 from chancy_web.db import connect
 from chancy_web.mount import mount_prefix
+from chancy_web.validation import MAX_USERNAME_LENGTH
 
 
 def _cookie(ctx: Ctx, request: Request, value: str, max_age: int) -> Cookie:  # type: ignore[type-arg]
@@ -54,9 +55,8 @@ class AuthController(Controller):
                 headers={"Retry-After": str(wait)},
             )
         # No connection is held while argon2 works: it takes tens of milliseconds.
-        if not (data.username and data.password) or not await ctx.auth.login(
-            request, data.username, data.password
-        ):
+        plausible = data.username and data.password and len(data.username) <= MAX_USERNAME_LENGTH
+        if not plausible or not await ctx.auth.login(request, data.username, data.password):
             async with connect(ctx) as db:
                 await ratelimit.record_failure(db, ctx.chancy, keys)
             raise NotAuthorizedException("Invalid username or password")

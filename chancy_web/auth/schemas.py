@@ -1,10 +1,12 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
 import msgspec
 
 from chancy_web.auth.roles import Role
+from chancy_web.validation import NO_NUL
 
 
 class User(msgspec.Struct, frozen=True, kw_only=True):
@@ -14,8 +16,10 @@ class User(msgspec.Struct, frozen=True, kw_only=True):
 
 class LoginRequest(msgspec.Struct, kw_only=True):
     # Unknown keys are ignored, as by the reference plugin and as the schema allows.
-    username: str
-    password: str
+    #: At most `validation.MAX_USERNAME_LENGTH` characters, as the schema says; a longer one
+    #: is a failed login, not a 400, so that it counts against the rate limits.
+    username: Annotated[str, msgspec.Meta(pattern=NO_NUL)]
+    password: Annotated[str, msgspec.Meta(pattern=NO_NUL)]
 
 
 class LoginResponse(msgspec.Struct, kw_only=True):

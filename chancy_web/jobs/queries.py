@@ -11,7 +11,6 @@ from uuid import UUID
 
 import msgspec
 from chancy import Chancy
-from litestar.exceptions import ValidationException
 from psycopg import sql
 from psycopg.rows import dict_row
 
@@ -148,8 +147,7 @@ def list_query(chancy: Chancy, f: JobFilter) -> ListQuery:
     backwards = f.cursor is not None and f.cursor.direction == "prev"
     descending = order.descending != backwards
     if f.cursor is not None:
-        if f.cursor.order != order.name:
-            raise ValidationException("cursor belongs to a list in another order (another state)")
+        f.cursor.check_order(order.name, keyed=order.column is not None)
         comparison = "<" if descending else ">"
         if order.column is None:
             where.append(f"id {comparison} %s")

@@ -31,7 +31,10 @@ class QueueInfo(msgspec.Struct, kw_only=True):
 #: Stored in Postgres `integer` columns.
 PositiveInt = Annotated[int, msgspec.Meta(ge=1, le=2_147_483_647)]
 AwareDatetime = Annotated[datetime, msgspec.Meta(tz=True)]
-QueueName = Annotated[str, msgspec.Meta(min_length=1, max_length=200, pattern=r"^[^/\s]+$")]
+#: No slashes (they would not fit a path), spaces or control characters.
+QueueName = Annotated[
+    str, msgspec.Meta(min_length=1, max_length=200, pattern=r"^[^/\s\x00-\x1f\x7f-\x9f]+$")
+]
 Tag = Annotated[str, msgspec.Meta(max_length=MAX_TAG_LENGTH, pattern=NO_NUL)]
 #: Regular expressions matched against worker tags (`[]` leaves the queue to no worker). Each
 #: must compile and must not backtrack catastrophically (see `chancy_web.queues.tags`).
