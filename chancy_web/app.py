@@ -41,6 +41,7 @@ from chancy_web.validation import (
     FinishedJsonSchema,
     RefuseControlCharacters,
     operations_with_optional_bodies,
+    schema_router,
     strict_json_body,
 )
 from chancy_web.workers.controller import WorkerController
@@ -145,6 +146,7 @@ def create_app(
             version=__version__,
             description="API of the chancy-web dashboard for the Chancy job queue.",
             path=f"{API_PREFIX}/schema",
+            openapi_router=schema_router(f"{API_PREFIX}/schema"),
             render_plugins=[schema],
             components=Components(
                 security_schemes={

@@ -21,8 +21,9 @@ from itertools import accumulate
 from typing import Any
 
 import msgspec
-from litestar import Litestar, Request
-from litestar.exceptions import ValidationException
+from litestar import Litestar, Request, Response, Router
+from litestar.enums import MediaType
+from litestar.exceptions import ClientException, ValidationException
 from litestar.middleware import ASGIMiddleware
 from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.types import ASGIApp, Receive, Scope, Send
@@ -48,6 +49,20 @@ _DEPTH_STEP[ord("]")] = _DEPTH_STEP[ord("}")] = -1
 #: the arithmetic done on them (a job id bound is a time widened by a day).
 EARLIEST = datetime(1, 1, 2, tzinfo=UTC)
 LATEST = datetime(9999, 12, 30, tzinfo=UTC)
+
+
+def printable(text: str) -> str:
+    """`text` with its control characters escaped (`\\n`, `\\x00`), for a log line: taken
+    from a request, it could otherwise write lines of its own into the log."""
+    return CONTROL_CHARACTERS.sub(lambda m: m.group().encode("unicode_escape").decode(), text)
+
+
+class UnsupportedMediaType(ClientException):
+    status_code = 415
+
+
+#: Route `opt` flag: the body must be sent as `application/json` (see `strict_json_body`).
+JSON_ONLY = "json_only"
 
 
 class RefuseControlCharacters(ASGIMiddleware):
@@ -91,10 +106,15 @@ def _body_field(request: Request[Any, Any, Any]) -> Any:
 
 
 async def strict_json_body(request: Request[Any, Any, Any]) -> None:
-    """`before_request` hook: refuse a JSON body whose types are not exactly the schema's."""
+    """`before_request` hook: refuse a JSON body whose types are not exactly the schema's,
+    and, on `JSON_ONLY` routes, a body sent as anything but JSON."""
     field = _body_field(request)
     if field is None:
         return
+    if request.route_handler.opt.get(JSON_ONLY):
+        media_type, _ = request.content_type
+        if media_type.casefold() != "application/json":
+            raise UnsupportedMediaType("Send the body as application/json")
     body = await request.body()
     if not body and field.has_default:
         return
@@ -118,6 +138,19 @@ def _integral_floats_as_ints(value: Any) -> Any:
     if isinstance(value, dict):
         return {k: _integral_floats_as_ints(v) for k, v in value.items()}
     return value
+
+
+def schema_router(path: str) -> Router:
+    """Where Litestar serves the schema; its unknown paths answer a JSON 404 like the rest of
+    the API rather than Litestar's HTML page."""
+    return Router(path, route_handlers=[], include_in_schema=False, after_request=_json_404)
+
+
+def _json_404(response: Response[Any]) -> Response[Any]:
+    if response.status_code != 404:
+        return response
+    body = {"status_code": 404, "detail": "Not Found"}
+    return Response(body, status_code=404, media_type=MediaType.JSON)
 
 
 class FinishedJsonSchema(JsonRenderPlugin):

@@ -2,17 +2,22 @@ from __future__ import annotations
 
 from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import Cookie
-from litestar.exceptions import NotAuthorizedException, TooManyRequestsException
+from litestar.exceptions import (
+    NotAuthorizedException,
+    PermissionDeniedException,
+    TooManyRequestsException,
+)
 from litestar.params import JSONBody
 
 from chancy_web.auth import ratelimit
 from chancy_web.auth.guards import SESSION_SCOPE_KEY, read_token, require_role
+from chancy_web.auth.origins import origin_allowed
 from chancy_web.auth.schemas import LoginRequest, LoginResponse, LogoutResponse, SessionInfo
 from chancy_web.auth.sessions import create_session, revoke_session
 from chancy_web.context import Ctx
 from chancy_web.db import connect
 from chancy_web.mount import mount_prefix
-from chancy_web.validation import MAX_USERNAME_LENGTH
+from chancy_web.validation import JSON_ONLY, MAX_USERNAME_LENGTH, UnsupportedMediaType
 
 
 def _cookie(ctx: Ctx, request: Request, value: str, max_age: int) -> Cookie:  # type: ignore[type-arg]
@@ -36,8 +41,19 @@ class AuthController(Controller):
         operation_id="login",
         summary="Log in; sets the session cookie and returns a bearer token",
         status_code=200,
-        raises=[NotAuthorizedException, TooManyRequestsException],
+        description=(
+            "Only `application/json` bodies are read (415 otherwise), and a browser's request "
+            "from another site's page is refused (403): a form there could otherwise log the "
+            "visitor in as someone else."
+        ),
+        raises=[
+            NotAuthorizedException,
+            PermissionDeniedException,
+            TooManyRequestsException,
+            UnsupportedMediaType,
+        ],
         security=[],
+        opt={JSON_ONLY: True},
     )
     async def login(
         self,
@@ -45,6 +61,8 @@ class AuthController(Controller):
         ctx: Ctx,
         data: JSONBody[LoginRequest],
     ) -> Response[LoginResponse]:
+        if not origin_allowed(request):
+            raise PermissionDeniedException("Cross-site login refused")
         client = request.client.host if request.client else "unknown"
         keys = ratelimit.limit_keys(ctx.settings, data.username, client)
         async with connect(ctx) as db:

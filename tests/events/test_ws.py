@@ -89,6 +89,18 @@ async def test_websocket_cookie_from_a_foreign_origin_is_refused(events_server, 
             pass
 
 
+async def test_a_forwarded_host_does_not_make_a_foreign_origin_this_site(events_server, http):
+    # Anyone can send X-Forwarded-Host; only a proxy's own Host would prove the origin.
+    headers = {
+        "Cookie": await session_cookie(http),
+        "Origin": "https://evil.example",
+        "X-Forwarded-Host": "evil.example",
+    }
+    with pytest.raises(InvalidStatus):
+        async with connect(ws_url(events_server), additional_headers=headers):
+            pass
+
+
 async def _handshake(app: Any, headers: list[tuple[bytes, bytes]]) -> list[dict[str, Any]]:
     """Drive the ASGI app's WebSocket handshake directly, to see the close code it sends."""
     sent: list[dict[str, Any]] = []
