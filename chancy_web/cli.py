@@ -166,12 +166,21 @@ def serve_command(args: argparse.Namespace) -> int:
     )
     host = args.host or (api.host if api else "127.0.0.1")
     port = args.port if args.port is not None else (api.port if api else 8000)
+    proxies = args.forwarded_allow_ips or (api.settings.forwarded_allow_ips if api else None)
     # uvicorn shuts down gracefully on SIGINT/SIGTERM, then raises the signal again: a stop
     # that was asked for ends the process with status 0, as `chancy-web demo` does.
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, _exit_cleanly)
     # A bounded graceful shutdown: open event streams would otherwise hold up Ctrl-C.
-    uvicorn.run(app, host=host, port=port, timeout_graceful_shutdown=5)
+    # Forwarded headers only from the proxies named: uvicorn would believe any local peer.
+    uvicorn.run(
+        app,
+        host=host,
+        port=port,
+        timeout_graceful_shutdown=5,
+        proxy_headers=proxies is not None,
+        forwarded_allow_ips=proxies,
+    )
     return 0
 
 
@@ -257,6 +266,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     serve.add_argument("--host", help="default: the Api plugin's, else 127.0.0.1")
     serve.add_argument("--port", type=int, help="default: the Api plugin's, else 8000")
+    serve.add_argument(
+        "--forwarded-allow-ips",
+        metavar="ADDRESSES",
+        help="proxies whose X-Forwarded-For/-Proto to believe (comma-separated addresses or "
+        "networks, or '*'); default: the Api plugin's Settings.forwarded_allow_ips, else none",
+    )
     serve.add_argument("--user", action="append", metavar="NAME", help="repeatable")
     serve.add_argument(
         "--password-hash",

@@ -157,7 +157,8 @@ class Api(Plugin):
                 app,
                 log_level="warning",
                 access_log=False,
-                proxy_headers=False,
+                proxy_headers=self.settings.forwarded_allow_ips is not None,
+                forwarded_allow_ips=self.settings.forwarded_allow_ips,
                 timeout_graceful_shutdown=10,
             )
         )

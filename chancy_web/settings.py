@@ -54,6 +54,10 @@ class Settings:
     #: `Authorization: Bearer <metrics_token>`, or a logged-in viewer may read it.
     metrics_public: bool = False
     metrics_token: str | None = None
+    #: Proxies whose `X-Forwarded-For` and `X-Forwarded-Proto` are believed (uvicorn's
+    #: `forwarded_allow_ips`: addresses or networks, comma-separated, or "*"). None: no
+    #: proxy, the peer's address is the client's, as the per-client login limit needs.
+    forwarded_allow_ips: str | None = None
     #: Largest accepted request body, in bytes.
     max_body_bytes: int = 1_048_576
     #: Executors a queue may be given. Changing a queue's executor runs that class on every
