@@ -1,8 +1,9 @@
 """Who may hold a stream open: the same sessions as every other route, checked again over time.
 
 A stream outlives the request that opened it, so a logout or an expired session would
-otherwise keep receiving events. Streams re-check their session every `revalidate_s` seconds
-and end with `stream.closed` when it is gone. A database outage during that check does not
+otherwise keep receiving events. A logout through this process ends the session's streams at
+once (`end_session_streams`); otherwise streams re-check their session every `revalidate_s`
+seconds and end with `stream.closed` when it is gone. A database outage during that check does not
 end streams (the session cannot be judged; the next check decides).
 """
 
@@ -20,6 +21,7 @@ from chancy_web.auth.guards import authenticate, read_token, web_context
 from chancy_web.auth.origins import origin_allowed
 from chancy_web.auth.roles import Role
 from chancy_web.auth.schemas import User
+from chancy_web.auth.session_cache import digest
 from chancy_web.auth.sessions import load_session
 from chancy_web.db import pooled
 from chancy_web.validation import printable
@@ -62,6 +64,17 @@ async def authenticate_stream(
     except (NotAuthorizedException, PermissionDeniedException):
         return None
     return user if user.role.allows(Role.VIEWER) else None
+
+
+def session_of(
+    connection: ASGIConnection,  # type: ignore[type-arg]
+    query_token: str | None = None,
+) -> bytes | None:
+    """The digest of the session token a stream is opened with (see `authenticate_stream`),
+    by which a logout finds the stream; None when the auth backend vouched by other means."""
+    found = read_token(connection, web_context(connection).settings.session_cookie)
+    token = found[0] if found is not None else query_token
+    return digest(token) if token else None
 
 
 async def still_allowed(

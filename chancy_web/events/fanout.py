@@ -49,9 +49,13 @@ class Subscription:
     counted; the client reads a `stream.dropped` notice at the point where events went missing.
     """
 
-    def __init__(self, topics: tuple[str, ...], capacity: int) -> None:
+    def __init__(
+        self, topics: tuple[str, ...], capacity: int, session: bytes | None = None
+    ) -> None:
         self.topics = topics
         self.capacity = capacity
+        #: The digest of the session token the stream was opened with, if any.
+        self.session = session
         self.total_dropped = 0
         self._buffer: deque[StreamEvent | _Dropped] = deque()
         self._queued = 0  # events in the buffer; drop markers do not count against capacity
