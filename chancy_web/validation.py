@@ -34,7 +34,10 @@ from chancy_web.queues.tags import MAX_TAG_LENGTH
 #: a value with one could match nothing, and the schema says so.
 NO_NUL = r"^[^\x00]*$"
 #: C0 and C1 controls, DEL, and the Unicode line and paragraph separators.
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_CONTROL = r"\x00-\x1f\x7f-\x9f\u2028\u2029"
+CONTROL_CHARACTERS = re.compile(f"[{_CONTROL}]")
+#: The pattern of every text path parameter: paths with control characters are refused.
+NO_CONTROL = f"^[^{_CONTROL}]*$"
 
 #: The longest username a login is tried with (see `chancy_web.auth.schemas.LoginRequest`).
 MAX_USERNAME_LENGTH = 256
@@ -182,19 +185,45 @@ def operations_with_optional_bodies(app: Litestar) -> frozenset[str]:
     )
 
 
+def _sse_message(data: dict[str, Any]) -> dict[str, Any]:
+    """The schema of one Server-Sent Events message whose `data` is JSON of schema `data`
+    (the shape OpenAPI 3.2 gives event streams)."""
+    return {
+        "type": "object",
+        "required": ["data"],
+        "properties": {
+            "data": {
+                "type": "string",
+                "contentMediaType": "application/json",
+                "contentSchema": data,
+            },
+            "id": {"type": "string"},
+            "retry": {"type": "integer", "minimum": 0},
+        },
+    }
+
+
 def finish_schema(
     schema: dict[str, Any], optional_bodies: frozenset[str], allowed_executors: tuple[str, ...]
 ) -> dict[str, Any]:
     """Mark the optional request bodies, publish the executors a queue may be given
     (configuration of this app), the bounds of each queue tag (Litestar drops those of
-    list items) and of usernames (enforced by the login itself). Changes `schema` in place,
-    and returns it."""
+    list items), of usernames (enforced by the login itself) and of text in paths (by
+    `RefuseControlCharacters`), and describe event streams message by message. Changes
+    `schema` in place, and returns it."""
     for path_item in schema.get("paths", {}).values():
-        for method in ("post", "put", "patch"):
-            operation = path_item.get(method)
-            optional = operation and operation.get("operationId") in optional_bodies
-            if optional and "requestBody" in operation:
+        for method, operation in path_item.items():
+            optional = operation.get("operationId") in optional_bodies
+            if optional and method in ("post", "put", "patch") and "requestBody" in operation:
                 operation["requestBody"]["required"] = False
+            for parameter in operation.get("parameters", []):
+                text = parameter.get("schema", {})
+                if parameter["in"] == "path" and text.get("type") == "string":
+                    text.setdefault("pattern", NO_CONTROL)
+            for response in operation.get("responses", {}).values():
+                stream = response.get("content", {}).get("text/event-stream", {})
+                if "$ref" in stream.get("schema", {}):  # not wrapped yet (finished once)
+                    stream["schema"] = _sse_message(stream["schema"])
     schemas = schema.get("components", {}).get("schemas", {})
     username = schemas.get("LoginRequest", {}).get("properties", {}).get("username")
     if username is not None:

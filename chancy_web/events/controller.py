@@ -18,7 +18,7 @@ from litestar.response import ServerSentEvent, ServerSentEventMessage
 from chancy_web.auth.session_cache import digest
 from chancy_web.context import WebContext
 from chancy_web.events import access
-from chancy_web.events.fanout import control, encode, parse_topics
+from chancy_web.events.fanout import TOPICS_PATTERN, control, encode, parse_topics
 from chancy_web.events.listener import EventListener
 from chancy_web.events.schemas import StreamClosed, StreamEvent, StreamHeartbeat
 
@@ -165,7 +165,9 @@ class EventController(Controller):
         topics: Annotated[
             str | None,
             QueryParameter(
-                description="Comma-separated event name prefixes, e.g. `queue.,job.cancelled`."
+                description="Comma-separated event name prefixes, e.g. `queue.,job.cancelled`.",
+                # In the schema only: parse_topics refuses the rest with a clearer message.
+                schema_extra={"pattern": TOPICS_PATTERN},
             ),
         ] = None,
         last_event_id: Annotated[

@@ -17,6 +17,12 @@ from chancy_web.events.schemas import StreamClosed, StreamDropped, StreamEvent
 CONTROL_PREFIX = "stream."
 MAX_TOPICS = 20
 _TOPIC = re.compile(r"[A-Za-z0-9_.:-]{1,100}")
+#: What `parse_topics` takes, for the schema: at most MAX_TOPICS comma-separated topics (or
+#: empty places), each with spaces or tabs around it.
+TOPICS_PATTERN = (
+    r"^[ \t]*(?:[A-Za-z0-9_.:-]{1,100}[ \t]*)?"
+    rf"(?:,[ \t]*(?:[A-Za-z0-9_.:-]{{1,100}}[ \t]*)?){{0,{MAX_TOPICS - 1}}}$"
+)
 
 
 def parse_topics(raw: str | None) -> tuple[str, ...]:
