@@ -50,13 +50,12 @@ async def _turn(ctx: WebContext) -> AsyncIterator[None]:
     and ends in the same 503.
     """
     slots, timeout = ctx.db_slots, ctx.settings.pool_timeout_s
-    if slots.locked():
-        try:
-            await asyncio.wait_for(slots.acquire(), timeout)
-        except TimeoutError:
-            raise PoolTimeout(f"no database connection free within {timeout} s") from None
-    else:
-        await slots.acquire()
+    try:
+        # Not wait_for: in Python 3.11 it loses a cancellation that comes as the turn does.
+        async with asyncio.timeout(timeout):
+            await slots.acquire()
+    except TimeoutError:
+        raise PoolTimeout(f"no database connection free within {timeout} s") from None
     try:
         yield
     finally:
@@ -87,7 +86,7 @@ async def pooled(ctx: WebContext) -> AsyncIterator[AsyncConnection]:
             await _end_failed(conn, exc, deadline)
             raise
         finally:
-            deadline.hold(None)
+            deadline.stop()
 
 
 async def _end_failed(conn: AsyncConnection, exc: BaseException, deadline: Deadline) -> None:

@@ -12,7 +12,9 @@ forever. `Deadline` ends such a use from the client side:
   answer that a frozen server never gives.
 
 Either way the block raises `DeadlineExceeded`, a `psycopg.OperationalError`, which the app
-answers with 503 like any other unavailable database.
+answers with 503 like any other unavailable database. Until the block has ended, the deadline
+strikes again every `AGAIN_S`: Python 3.11's `asyncio.wait_for` (which psycopg_pool uses)
+loses a cancellation that arrives as the awaited thing completes.
 """
 
 from __future__ import annotations
@@ -29,6 +31,8 @@ import psycopg
 from psycopg import AsyncConnection
 
 T = TypeVar("T")
+
+AGAIN_S = 0.1
 
 
 class DeadlineExceeded(psycopg.OperationalError):
@@ -55,7 +59,7 @@ class Deadline:
         self._conn: AsyncConnection | None = None
         self._task: asyncio.Task[object] | None = None
         self._timer: asyncio.TimerHandle | None = None
-        self._cancelled = False
+        self._cancels = 0
 
     def hold(self, conn: AsyncConnection | None) -> None:
         """From now on the block uses `conn` (None: no connection any more)."""
@@ -63,13 +67,22 @@ class Deadline:
         if conn is not None and self.expired:
             cut(conn)
 
+    def stop(self) -> None:
+        """The block's work is done: handing its connection back needs no deadline (it is
+        idle or closed by now, so that takes no round trip)."""
+        self._conn = None
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+
     def _expire(self) -> None:
         self.expired = True
         if self._conn is not None:
             cut(self._conn)
         elif self._task is not None:
-            self._cancelled = True
+            self._cancels += 1
             self._task.cancel()
+        self._timer = asyncio.get_running_loop().call_later(AGAIN_S, self._expire)
 
     async def __aenter__(self) -> Deadline:
         self._task = asyncio.current_task()
@@ -82,11 +95,14 @@ class Deadline:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        if self._timer is not None:
-            self._timer.cancel()
+        self.stop()
+        elsewhere = 0
+        for _ in range(self._cancels):  # ours, not to be seen by anyone after this block
+            if self._task is not None:
+                elsewhere = self._task.uncancel()
         if not self.expired or not isinstance(exc, psycopg.Error | asyncio.CancelledError):
             return  # in time, or an error of the block's own
-        if self._cancelled and self._task is not None and self._task.uncancel() > 0:
+        if elsewhere > 0:
             return  # cancelled from elsewhere too (the client left): stay cancelled
         raise DeadlineExceeded(f"The database did not answer within {self.seconds:g} s") from exc
 

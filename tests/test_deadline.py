@@ -23,6 +23,7 @@ from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
 from chancy_web import Api, Settings, create_app
+from chancy_web.deadline import Deadline, DeadlineExceeded
 from tests.conftest import PASSWORD, auth_backend, free_port, make_chancy, serving
 
 #: Postgres cancels a statement after 1 s; the app gives up on the database 1 s later, also
@@ -188,3 +189,34 @@ async def test_a_frozen_database_gets_503s_within_the_deadline_then_the_service_
                     continue
                 status = await status_of(client, method, path, headers=headers)
                 assert status == 200, (method, path, status)
+
+
+async def test_the_deadline_strikes_again_when_a_cancellation_is_swallowed():
+    # Python 3.11's asyncio.wait_for (inside psycopg_pool) returns normally when the task is
+    # cancelled just as what it awaits completes: the block must still end.
+    swallowed = asyncio.Event()
+
+    async def waits_like_wait_for() -> None:
+        try:
+            await asyncio.sleep(HUNG_S)
+        except asyncio.CancelledError:
+            swallowed.set()  # and carry on, as if the cancellation never came
+        await asyncio.sleep(HUNG_S)
+
+    with pytest.raises(DeadlineExceeded):
+        async with Deadline(0.05):
+            await waits_like_wait_for()
+    assert swallowed.is_set()
+    assert asyncio.current_task().cancelling() == 0  # none of its cancellations leak out
+
+
+async def test_a_cancellation_from_elsewhere_is_kept():
+    async def use_the_database() -> None:
+        async with Deadline(HUNG_S):
+            await asyncio.sleep(HUNG_S)
+
+    task = asyncio.create_task(use_the_database())
+    await asyncio.sleep(0)
+    task.cancel()  # the client went away
+    with pytest.raises(asyncio.CancelledError):
+        await task
