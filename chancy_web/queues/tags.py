@@ -27,6 +27,7 @@ import functools
 import re
 import re._constants as sre  # type: ignore[import-not-found]
 import re._parser as sre_parse  # type: ignore[import-not-found]
+import warnings
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -64,8 +65,10 @@ def check_tag(tag: str) -> None:
     if len(tag) > MAX_TAG_LENGTH:
         raise ValueError(f"Tag {shown} is longer than {MAX_TAG_LENGTH} characters")
     try:
-        parsed = sre_parse.parse(tag)
-        re.compile(tag)
+        with warnings.catch_warnings():  # "possible nested set": the tag still works today
+            warnings.simplefilter("ignore", FutureWarning)
+            parsed = sre_parse.parse(tag)
+            re.compile(tag)
     except (re.error, RecursionError, OverflowError) as exc:
         raise ValueError(f"Tag {shown} is not a regular expression: {exc}") from None
     try:
