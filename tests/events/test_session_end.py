@@ -3,18 +3,15 @@ the periodic session check."""
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator
 
 import pytest
-from websockets.asyncio.client import connect
-from websockets.exceptions import ConnectionClosed
 
 from chancy_web.events import EventListener
 from chancy_web.events.controller import STATE_KEY
 from tests.conftest import PASSWORD
 from tests.events.conftest import HEARTBEAT_S, bearer, open_stream
-from tests.events.test_ws import recv, ws_url
+from tests.events.test_ws import logout_closes_the_websocket_with_1008
 
 #: Streams check their session this rarely here: only the logout itself can end them in time.
 NEVER_S = 3600.0
@@ -56,13 +53,4 @@ async def test_logout_ends_the_cookie_sessions_stream(unchecked, http):
 
 
 async def test_logout_closes_its_websocket_with_1008(unchecked, events_server, http):
-    headers = await bearer(http)
-    async with connect(ws_url(events_server), additional_headers=headers) as ws:
-        assert (await recv(ws))["event"] == "stream.open"
-        assert (await http.post("/api/v1/logout", headers=headers)).status_code == 200
-        while (frame := await recv(ws))["event"] != "stream.closed":
-            pass
-        assert frame["data"] == {"reason": "Session ended"}
-        with pytest.raises(ConnectionClosed):
-            await asyncio.wait_for(ws.recv(), 10)
-    assert ws.close_code == 1008
+    await logout_closes_the_websocket_with_1008(events_server, http)
