@@ -27,7 +27,7 @@ TOPICS_PATTERN = (
 
 def parse_topics(raw: str | None) -> tuple[str, ...]:
     """`"queue.,job.cancelled"` -> `("queue.", "job.cancelled")`; empty means every event."""
-    topics = tuple(t.strip() for t in (raw or "").split(",") if t.strip())
+    topics = tuple(t.strip(" \t") for t in (raw or "").split(",") if t.strip(" \t"))
     if len(topics) > MAX_TOPICS:
         raise ValueError(f"At most {MAX_TOPICS} topics")
     for topic in topics:
