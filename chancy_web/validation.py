@@ -98,8 +98,8 @@ def check_time(value: datetime, what: str) -> datetime:
         in_utc = None
     if value.tzinfo is None or in_utc is None or not EARLIEST <= in_utc <= LATEST:
         raise ValidationException(
-            f"{what} must be a time with a UTC offset between {EARLIEST:%Y-%m-%d} and "
-            f"{LATEST:%Y-%m-%d} (UTC)"
+            f"{what} must be a time with a UTC offset between {EARLIEST.date()} and "
+            f"{LATEST.date()} (UTC)"
         )
     return value
 
