@@ -39,7 +39,9 @@ from chancy_web.spa import STATIC_DIR, SecurityHeadersMiddleware, spa_handlers
 from chancy_web.system.controller import SystemController, get_health, get_readiness
 from chancy_web.validation import (
     FinishedJsonSchema,
+    RefuseControlCharacters,
     operations_with_optional_bodies,
+    schema_router,
     strict_json_body,
 )
 from chancy_web.workers.controller import WorkerController
@@ -134,7 +136,7 @@ def create_app(
         lifespan=[lifespan, events_lifespan],
         exception_handlers=exception_handlers,
         after_exception=[record_exception],
-        middleware=[SecurityHeadersMiddleware()],
+        middleware=[SecurityHeadersMiddleware(), RefuseControlCharacters()],
         # Log our errors without taking over the logging of a host app.
         logging_config=LoggingConfig(configure_root_logger=False),
         cors_config=CORSConfig(
@@ -148,6 +150,7 @@ def create_app(
             version=__version__,
             description="API of the chancy-web dashboard for the Chancy job queue.",
             path=f"{API_PREFIX}/schema",
+            openapi_router=schema_router(f"{API_PREFIX}/schema"),
             render_plugins=[schema],
             components=Components(
                 security_schemes={

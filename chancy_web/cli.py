@@ -206,6 +206,7 @@ def serve_command(args: argparse.Namespace) -> int:
     )
     host = args.host or (api.host if api else "127.0.0.1")
     port = args.port if args.port is not None else (api.port if api else 8000)
+    proxies = args.forwarded_allow_ips or (api.settings.forwarded_allow_ips if api else None)
 
     def on_listening(bound: int) -> None:
         if password is None:
@@ -223,7 +224,15 @@ def serve_command(args: argparse.Namespace) -> int:
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, _exit_cleanly)
     # A bounded graceful shutdown: open event streams would otherwise hold up Ctrl-C.
-    config = uvicorn.Config(app, host=host, port=port, timeout_graceful_shutdown=5)
+    config = uvicorn.Config(
+        app,
+        host=host,
+        port=port,
+        timeout_graceful_shutdown=5,
+        # Forwarded headers only from the proxies named: uvicorn would believe any local peer.
+        proxy_headers=proxies is not None,
+        forwarded_allow_ips=proxies,
+    )
     server = _Server(config, on_listening)
     server.run()
     return 0 if server.started else 1
@@ -317,6 +326,12 @@ def _parser() -> argparse.ArgumentParser:
         action="append",
         metavar="ORIGIN",
         help="a cross-origin caller to allow (repeatable); default: the Api plugin's, else none",
+    )
+    serve.add_argument(
+        "--forwarded-allow-ips",
+        metavar="ADDRESSES",
+        help="proxies whose X-Forwarded-For/-Proto to believe (comma-separated addresses or "
+        "networks, or '*'); default: the Api plugin's Settings.forwarded_allow_ips, else none",
     )
     serve.add_argument("--user", action="append", metavar="NAME", help="repeatable")
     serve.add_argument(

@@ -7,18 +7,19 @@ Two ways in, both under the statement timeout and on Chancy's shared pool:
 
 Handlers open them themselves rather than through a generator dependency: Litestar does not
 close a generator dependency when a sibling dependency fails validation, which leaked
-connections until the pool ran dry. Pool exhaustion and timeouts surface as psycopg errors,
-which the app turns into 503s (see `chancy_web.errors`).
+connections until the pool ran dry. Pool exhaustion, timeouts and a database that stopped
+answering surface as psycopg errors, which the app turns into 503s (see `chancy_web.errors`).
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
+import psycopg
 from chancy import Chancy
 from psycopg import AsyncClientCursor, AsyncConnection, sql
 from psycopg.abc import Params
@@ -27,8 +28,11 @@ from psycopg.rows import AsyncRowFactory, tuple_row
 from psycopg_pool import PoolTimeout
 
 from chancy_web.context import WebContext
+from chancy_web.deadline import Deadline, run_within
 
 Row = TypeVar("Row")
+T = TypeVar("T")
+INTRANS, INERROR = TransactionStatus.INTRANS, TransactionStatus.INERROR
 
 
 def table(chancy: Chancy, name: str) -> sql.Identifier:
@@ -37,27 +41,75 @@ def table(chancy: Chancy, name: str) -> sql.Identifier:
 
 
 @asynccontextmanager
-async def pooled(ctx: WebContext) -> AsyncIterator[AsyncConnection]:
-    """A connection of Chancy's pool, within the web layer's share of it.
+async def _turn(ctx: WebContext) -> AsyncIterator[None]:
+    """One of the web layer's `settings.max_db_connections` turns at Chancy's pool.
 
-    At most `settings.max_db_connections` are held at once: a burst of dashboard requests
-    queues here instead of taking the connections Chancy's worker needs to fetch jobs (and
-    opening connections that a 2-core database could not use anyway). Waiting for a turn
-    counts against `pool_timeout_s`, like waiting for the pool, and ends in the same 503.
+    A burst of dashboard requests queues here instead of taking the connections Chancy's
+    worker needs to fetch jobs (and opening connections that a 2-core database could not use
+    anyway). Waiting for a turn counts against `pool_timeout_s`, like waiting for the pool,
+    and ends in the same 503.
     """
     slots, timeout = ctx.db_slots, ctx.settings.pool_timeout_s
-    if slots.locked():
-        try:
-            await asyncio.wait_for(slots.acquire(), timeout)
-        except TimeoutError:
-            raise PoolTimeout(f"no database connection free within {timeout} s") from None
-    else:
-        await slots.acquire()
     try:
-        async with ctx.chancy.pool.connection(timeout=timeout) as conn:
-            yield conn
+        # Not wait_for: in Python 3.11 it loses a cancellation that comes as the turn does.
+        async with asyncio.timeout(timeout):
+            await slots.acquire()
+    except TimeoutError:
+        raise PoolTimeout(f"no database connection free within {timeout} s") from None
+    try:
+        yield
     finally:
         slots.release()
+
+
+@asynccontextmanager
+async def pooled(ctx: WebContext) -> AsyncIterator[AsyncConnection]:
+    """A connection of Chancy's pool, within the web layer's share of it and the deadline.
+
+    Every database use of a request comes through here: waiting for a turn and a connection,
+    the block's statements and its commit (or rollback) together take at most
+    `settings.deadline_s`, after which the block raises `DeadlineExceeded` (a 503) and the
+    connection is closed, never given back to the pool (see `chancy_web.deadline`).
+    """
+    async with (
+        Deadline(ctx.settings.deadline_s) as deadline,
+        _turn(ctx),
+        ctx.chancy.pool.connection(timeout=ctx.settings.pool_timeout_s) as conn,
+    ):
+        deadline.hold(conn)
+        try:
+            yield conn
+            # Here, not on the pool's way out, so that the deadline covers it too.
+            if conn.info.transaction_status in (INTRANS, INERROR):
+                await conn.commit()
+        except BaseException as exc:
+            await _end_failed(conn, exc, deadline)
+            raise
+        finally:
+            deadline.stop()
+
+
+async def _end_failed(conn: AsyncConnection, exc: BaseException, deadline: Deadline) -> None:
+    """Roll back a block that failed, or close its connection when its state is unknown."""
+    status = conn.info.transaction_status
+    if isinstance(exc, Exception) and not deadline.expired and status != TransactionStatus.ACTIVE:
+        try:
+            await conn.rollback()
+            return
+        except psycopg.Error:
+            pass
+    await conn.close()
+
+
+async def on_chancys_pool(ctx: WebContext, call: Callable[[], Awaitable[T]]) -> T:
+    """`await call()`, for Chancy's own methods that take a connection from its pool by
+    themselves (a plugin's readers): within the web layer's share, and the deadline."""
+
+    async def in_turn() -> T:
+        async with _turn(ctx):
+            return await call()
+
+    return await run_within(ctx.settings.deadline_s, in_turn)
 
 
 @asynccontextmanager

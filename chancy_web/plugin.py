@@ -21,6 +21,7 @@ from litestar.di import NamedDependency, Provide
 from litestar.exceptions import (
     NotAuthorizedException,
     NotFoundException,
+    PermissionDeniedException,
     TooManyRequestsException,
     ValidationException,
 )
@@ -45,6 +46,7 @@ from chancy_web.queues import queries as queue_queries
 from chancy_web.queues.schemas import QueueInfo
 from chancy_web.settings import Settings
 from chancy_web.system.schemas import Configuration
+from chancy_web.validation import JSON_ONLY, UnsupportedMediaType
 from chancy_web.workers import queries as worker_queries
 from chancy_web.workers.schemas import WorkerInfo
 
@@ -157,11 +159,21 @@ class CoreApiPlugin(ApiPlugin):
                 "/login",
                 operation_id="login",
                 summary="Log in; sets the session cookie and returns a bearer token",
+                description=(
+                    "Only `application/json` bodies are read (415 otherwise), and a browser's "
+                    "request from another site's page is refused (403): a form there could "
+                    "otherwise log the visitor in as someone else."
+                ),
                 tags=["auth"],
                 status_code=200,
-                raises=[NotAuthorizedException, TooManyRequestsException],
+                raises=[
+                    NotAuthorizedException,
+                    PermissionDeniedException,
+                    TooManyRequestsException,
+                    UnsupportedMediaType,
+                ],
                 security=[],
-                opt={PUBLIC: True},
+                opt={PUBLIC: True, JSON_ONLY: True},
             )(_unbound(self.login)),
         ]
 
@@ -303,7 +315,8 @@ class Api(Plugin):
                 app,
                 log_level="warning",
                 access_log=False,
-                proxy_headers=False,
+                proxy_headers=self.settings.forwarded_allow_ips is not None,
+                forwarded_allow_ips=self.settings.forwarded_allow_ips,
                 timeout_graceful_shutdown=10,
             )
         )

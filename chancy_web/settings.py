@@ -11,6 +11,11 @@ class Settings:
     statement_timeout_ms: int = 5_000
     #: How long a request waits for a pooled connection before giving up with a 503.
     pool_timeout_s: float = 5.0
+    #: Longest one database use may take in the app (waiting for a connection, then its
+    #: statements), for when Postgres stops answering and cannot enforce its own timeout:
+    #: past it the request gets a 503 and the connection is closed, not pooled again.
+    #: None: a second more than `statement_timeout_ms` (see `deadline_s`).
+    database_deadline_s: float | None = None
     #: Most of Chancy's pooled connections the web layer holds at once; further requests wait
     #: their turn (within `pool_timeout_s`). In plugin mode the rest of the pool stays free
     #: for the worker, whatever the dashboard's traffic.
@@ -49,6 +54,10 @@ class Settings:
     #: `Authorization: Bearer <metrics_token>`, or a logged-in viewer may read it.
     metrics_public: bool = False
     metrics_token: str | None = None
+    #: Proxies whose `X-Forwarded-For` and `X-Forwarded-Proto` are believed (uvicorn's
+    #: `forwarded_allow_ips`: addresses or networks, comma-separated, or "*"). None: no
+    #: proxy, the peer's address is the client's, as the per-client login limit needs.
+    forwarded_allow_ips: str | None = None
     #: Largest accepted request body, in bytes.
     max_body_bytes: int = 1_048_576
     #: Executors a queue may be given. Changing a queue's executor runs that class on every
@@ -60,3 +69,11 @@ class Settings:
             "chancy.executors.asyncex.AsyncExecutor",
         )
     )
+
+    @property
+    def deadline_s(self) -> float:
+        """`database_deadline_s`, or a second more than the statement timeout, so that
+        Postgres answers a slow statement first whenever it answers at all."""
+        if self.database_deadline_s is not None:
+            return self.database_deadline_s
+        return self.statement_timeout_ms / 1000 + 1

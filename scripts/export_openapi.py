@@ -1,7 +1,7 @@
 """Write the committed OpenAPI schema that the dashboard's types are generated from.
 
-    python scripts/export_openapi.py          # rewrite ui/src/lib/api/openapi.json
-    python scripts/export_openapi.py --check  # fail if it is out of date
+python scripts/export_openapi.py          # rewrite ui/src/lib/api/openapi.json
+python scripts/export_openapi.py --check  # fail if it is out of date
 """
 
 import sys

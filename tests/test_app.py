@@ -56,6 +56,20 @@ async def test_unknown_api_paths_are_json_404(client, admin):
         assert response.json()["status_code"] == 404
 
 
+async def test_unknown_schema_paths_are_json_404(client, admin):
+    for path in (
+        "/api/v1/schema/nope",
+        "/api/v1/schema/openapi.yaml",
+        "/api/v1/schema/swagger",
+        "/api/v1/schema/nope.json",
+    ):
+        response = await client.get(path, headers=admin)
+        assert response.status_code == 404, path
+        assert response.headers["content-type"].startswith("application/json"), path
+        assert response.json() == {"status_code": 404, "detail": "Not Found"}, path
+    assert (await client.get("/api/v1/schema/openapi.json")).status_code == 200
+
+
 async def test_wrong_method_is_json_405(client, admin):
     response = await client.put("/api/v1/jobs", headers=admin)
     assert response.status_code == 405

@@ -305,3 +305,52 @@ async def test_serve_without_users_prints_a_temporary_password_that_logs_in(
         rest, logged = await served.process.communicate()
     # Printed once, to the terminal: never to the logs.
     assert password not in rest.decode() + logged.decode()
+
+
+LIMITED_APP = """
+import os
+from chancy import Chancy
+from chancy_web import Api, Settings, SimpleAuthBackend
+
+def make():
+    backend = SimpleAuthBackend({"ops": os.environ["HASH"]})
+    limits = Settings(login_failures_per_client=3, login_failures_per_user=1000)
+    return Chancy(os.environ["DSN"], plugins=[Api(authentication_backend=backend, settings=limits)])
+"""
+
+
+async def failed_logins_from_many_addresses(url: str, chancy) -> list[int]:
+    """Four failed logins, each claiming another client address in X-Forwarded-For."""
+    async with chancy.pool.connection() as conn:  # the limit counts from here
+        await conn.execute("DELETE FROM chancy_web_login_failures")
+    async with httpx.AsyncClient(base_url=url, timeout=10) as http:
+        statuses = []
+        for n in range(4):
+            response = await http.post(
+                "/api/v1/login",
+                json={"username": f"guess-{n}", "password": "x"},
+                headers={"X-Forwarded-For": f"203.0.113.{n}"},
+            )
+            statuses.append(response.status_code)
+    async with chancy.pool.connection() as conn:
+        await conn.execute("DELETE FROM chancy_web_login_failures")
+    return statuses
+
+
+async def test_serve_keys_login_limits_on_the_peer_not_on_x_forwarded_for(tmp_path, dsn, chancy):
+    hashed = (await asyncio.to_thread(run_cli, "hash-password", stdin=PASSWORD)).stdout.strip()
+    write_app(tmp_path, LIMITED_APP)
+    env = {"DSN": dsn, "HASH": hashed}
+    async with serving(tmp_path, "--app", "webapp.make", env=env) as served:
+        # Whatever the header says, the guesses all come from 127.0.0.1: the fourth is refused.
+        assert await failed_logins_from_many_addresses(served.url, chancy) == [401, 401, 401, 429]
+
+
+async def test_serve_trusts_forwarded_headers_from_the_proxies_named(tmp_path, dsn, chancy):
+    hashed = (await asyncio.to_thread(run_cli, "hash-password", stdin=PASSWORD)).stdout.strip()
+    write_app(tmp_path, LIMITED_APP)
+    env = {"DSN": dsn, "HASH": hashed}
+    args = ("--app", "webapp.make", "--forwarded-allow-ips", "127.0.0.1")
+    async with serving(tmp_path, *args, env=env) as served:
+        # Behind a trusted proxy each client is its own, as the proxy says.
+        assert await failed_logins_from_many_addresses(served.url, chancy) == [401, 401, 401, 401]

@@ -77,15 +77,21 @@ async def test_the_web_layer_holds_at_most_its_share_of_the_pool(dsn, chancy):
         login = await client.post("/api/v1/login", json={"username": "admin", "password": PASSWORD})
         headers = {"Authorization": f"Bearer {login.json()['token']}"}
         async with jobs_table_locked(dsn, chancy.prefix):
-            burst = [
+            burst = {
                 asyncio.create_task(client.get(f"{path}&limit={n}", headers=headers))
                 for n in range(1, 7)
-            ]
-            # Two queries reach the database; the other four wait for a turn...
-            assert await queries_waiting(dsn, queue, settle_s=0.3) == 2
-            await asyncio.sleep(1.0)
-        responses = await asyncio.gather(*burst)
-        # ...and give up with a 503 after pool_timeout_s, while the two are served.
-        assert sorted(r.status_code for r in responses) == [200, 200, 503, 503, 503, 503]
+            }
+            # Two queries reach the database; the other four wait for a turn, and give up
+            # with a 503 after pool_timeout_s, while the lock still holds the two.
+            refused: set[asyncio.Task[httpx.Response]] = set()
+            held = burst
+            async with asyncio.timeout(20):
+                while len(refused) < 4:
+                    done, held = await asyncio.wait(held, return_when=asyncio.FIRST_COMPLETED)
+                    refused |= done
+            assert [r.result().status_code for r in refused] == [503] * 4
+            assert await queries_waiting(dsn, queue, expected=2) == 2
+        # The lock gone, the two are served.
+        assert [(await r).status_code for r in held] == [200, 200]
         # The lock gone, every request is served again.
         assert (await client.get(path, headers=headers)).status_code == 200

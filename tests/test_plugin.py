@@ -14,8 +14,16 @@ import httpx
 import pytest
 from chancy import Worker
 
-from chancy_web import Api
-from tests.conftest import PASSWORD, USERS, auth_backend, free_port, make_chancy, make_job
+from chancy_web import Api, Settings
+from tests.conftest import (
+    PASSWORD,
+    USERS,
+    auth_backend,
+    free_port,
+    make_chancy,
+    make_job,
+)
+from tests.test_cli import failed_logins_from_many_addresses
 
 ROOT = Path(__file__).parent.parent
 
@@ -144,3 +152,19 @@ def test_listening_socket_is_tcp_so_keep_alive_responses_are_not_delayed():
         assert api.port_bound > 0
     finally:
         sock.close()
+
+
+@pytest.mark.parametrize(("proxies", "last"), [(None, 429), ("127.0.0.1", 401)])
+async def test_forwarded_headers_are_believed_only_from_the_proxies_named(
+    dsn, chancy, proxies, last
+):
+    limits = Settings(forwarded_allow_ips=proxies, login_failures_per_client=3)
+    api = Api(port=free_port(), authentication_backend=auth_backend(), settings=limits)
+    async with make_chancy(dsn, api) as app:
+        worker = Worker(app, register_signal_handlers=False)
+        await worker.start()  # binds the port: connections wait until the server takes them
+        try:
+            statuses = await failed_logins_from_many_addresses(f"http://127.0.0.1:{api.port}", app)
+        finally:
+            await worker.stop()
+    assert statuses == [401, 401, 401, last]

@@ -29,7 +29,11 @@ async def test_metrics_report_queue_depth_oldest_due_and_workers(dsn, chancy, wo
 async def test_metrics_need_the_token_or_a_session_unless_public(dsn, chancy):
     app = web_app(dsn, metrics_token="scrape-secret")
     async with AsyncTestClient(app) as client:
-        assert (await client.get("/metrics")).status_code == 401
+        refused = await client.get("/metrics")
+        assert refused.status_code == 401
+        # JSON, like every error, although the route serves text.
+        assert refused.headers["content-type"] == "application/json"
+        assert refused.json() == {"status_code": 401, "detail": "Authentication required"}
         wrong = await client.get("/metrics", headers={"Authorization": "Bearer nope"})
         assert wrong.status_code == 401
         assert (

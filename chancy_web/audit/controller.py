@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated
 
 from litestar import Controller, Request, get
@@ -13,9 +13,11 @@ from chancy_web.audit.schemas import AuditPage, Outcome
 from chancy_web.auth.roles import Role
 from chancy_web.context import Ctx
 from chancy_web.db import read
-from chancy_web.validation import NO_NUL
+from chancy_web.validation import NO_NUL, check_time
 
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
+#: Entry ids are Postgres bigints.
+MAX_ID = 2**63 - 1
 
 
 class AuditController(Controller):
@@ -41,18 +43,23 @@ class AuditController(Controller):
         target: Annotated[
             str | None, QueryParameter(description="a job id, a queue", pattern=NO_NUL)
         ] = None,
-        since: Annotated[datetime | None, QueryParameter(description="ISO 8601 time")] = None,
+        since: Annotated[
+            datetime | None, QueryParameter(description="ISO 8601 time (UTC without an offset)")
+        ] = None,
         limit: Annotated[int, QueryParameter(ge=1)] = 100,
         cursor: Annotated[
-            str | None, QueryParameter(description="next_cursor of a page", pattern=r"^[0-9]*$")
+            str | None,
+            QueryParameter(description="next_cursor of a page", pattern=r"^[0-9]*$", max_length=19),
         ] = None,
     ) -> AuditPage:
         cursor = cursor or None  # `?cursor=` means the first page
-        if cursor is not None and not cursor.isdigit():
+        if cursor is not None and not (cursor.isdigit() and int(cursor) <= MAX_ID):
             raise ValidationException("cursor is not a cursor returned by this API")
         # Litestar would also read `since=0.5` as a Unix time; only ISO 8601 is meant.
         if since is not None and not ISO_DATE.match(request.query_params.get("since", "")):
             raise ValidationException("since must be an ISO 8601 time")
+        if since is not None:
+            since = check_time(since if since.tzinfo else since.replace(tzinfo=UTC), "since")
         page_size = min(limit, ctx.settings.max_page_size)
         f = queries.AuditFilter(
             limit=page_size,

@@ -5,6 +5,11 @@ A mutating handler is marked with `opt={"action": "job.retry", "role": ...}` and
 claims a change that was rolled back, nor misses one that committed. Attempts that end in an
 exception (denied by the guard, or failed in the handler) are recorded afterwards by
 `record_exception`, an app-level after-exception hook, on a connection of their own.
+
+Only attempts by a known user are recorded: a request refused before anyone is identified
+(no session, or an expired one) names nobody, and anyone can send as many as they like, so
+recording them would let strangers grow the table without bound (uvicorn's access log still
+has them). Targets and reasons come from the request, so they are cut to a bounded length.
 """
 
 from __future__ import annotations
@@ -24,8 +29,16 @@ from chancy_web.audit.queries import AuditRecord, record
 from chancy_web.auth.schemas import User
 from chancy_web.context import WebContext
 from chancy_web.db import connect
+from chancy_web.errors import UNAVAILABLE, status_for
 
 log = logging.getLogger("chancy_web")
+
+MAX_TARGET_LENGTH = 200
+MAX_REASON_LENGTH = 500
+
+
+def _bounded(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 @dataclass
@@ -40,6 +53,10 @@ class Operation:
 def _target(scope: Scope) -> str | None:
     params = scope.get("path_params") or {}
     return ",".join(str(v) for v in params.values()) or None
+
+
+def _bounded_target(target: str | None) -> str | None:
+    return None if target is None else _bounded(target, MAX_TARGET_LENGTH)
 
 
 def _client(scope: Scope) -> str | None:
@@ -65,7 +82,7 @@ async def audited(
                 username=user.username,
                 role=user.role.value,
                 action=request.route_handler.opt["action"],
-                target=operation.target,
+                target=_bounded_target(operation.target),
                 outcome="allowed",
                 status_code=200,
                 detail=operation.detail,
@@ -80,11 +97,12 @@ async def record_exception(exception: Exception, scope: Scope) -> None:
     handler = scope.get("route_handler")
     action = handler.opt.get("action") if handler is not None else None
     ctx: WebContext | None = scope["app"].state.get("chancy_web") if "app" in scope else None
-    if action is None or ctx is None:
-        return
     user = scope.get("user")
+    if action is None or ctx is None or not isinstance(user, User):
+        return  # not a mutation, or nobody to name (see the module)
+    if isinstance(exception, UNAVAILABLE):
+        return  # the database cannot take the entry either; the 503 is logged
     denied = isinstance(exception, NotAuthorizedException | PermissionDeniedException)
-    status = exception.status_code if isinstance(exception, HTTPException) else 500
     detail = exception.detail if isinstance(exception, HTTPException) else type(exception).__name__
     try:
         async with connect(ctx) as db:
@@ -92,13 +110,13 @@ async def record_exception(exception: Exception, scope: Scope) -> None:
                 db,
                 ctx.chancy,
                 AuditRecord(
-                    username=user.username if isinstance(user, User) else None,
-                    role=user.role.value if isinstance(user, User) else None,
+                    username=user.username,
+                    role=user.role.value,
                     action=action,
-                    target=_target(scope),
+                    target=_bounded_target(_target(scope)),
                     outcome="denied" if denied else "failed",
-                    status_code=status,
-                    detail={"reason": detail},
+                    status_code=status_for(exception),
+                    detail={"reason": _bounded(str(detail), MAX_REASON_LENGTH)},
                     client=_client(scope),
                 ),
             )

@@ -2,15 +2,22 @@ from __future__ import annotations
 
 from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import Cookie
-from litestar.exceptions import NotAuthorizedException, TooManyRequestsException
+from litestar.exceptions import (
+    NotAuthorizedException,
+    PermissionDeniedException,
+    TooManyRequestsException,
+)
 
 from chancy_web.auth import ratelimit
 from chancy_web.auth.guards import SESSION_SCOPE_KEY, read_token, require_role
+from chancy_web.auth.origins import origin_allowed
 from chancy_web.auth.schemas import LoginRequest, LoginResponse, LogoutResponse, SessionInfo
 from chancy_web.auth.sessions import create_session, revoke_session
 from chancy_web.context import Ctx
 from chancy_web.db import connect
+from chancy_web.events.controller import end_session_streams
 from chancy_web.mount import mount_prefix
+from chancy_web.validation import MAX_USERNAME_LENGTH
 
 
 def _cookie(ctx: Ctx, request: Request, value: str, max_age: int) -> Cookie:  # type: ignore[type-arg]
@@ -32,6 +39,8 @@ async def log_in(
 ) -> Response[LoginResponse]:
     """`POST /api/v1/login` (`chancy_web.CoreApiPlugin.login`): check the credentials under
     the rate limit, then start a new session."""
+    if not origin_allowed(request):
+        raise PermissionDeniedException("Cross-site login refused")
     client = request.client.host if request.client else "unknown"
     keys = ratelimit.limit_keys(ctx.settings, data.username, client)
     async with connect(ctx) as db:
@@ -42,9 +51,8 @@ async def log_in(
             headers={"Retry-After": str(wait)},
         )
     # No connection is held while argon2 works: it takes tens of milliseconds.
-    if not (data.username and data.password) or not await ctx.auth.login(
-        request, data.username, data.password
-    ):
+    plausible = data.username and data.password and len(data.username) <= MAX_USERNAME_LENGTH
+    if not plausible or not await ctx.auth.login(request, data.username, data.password):
         async with connect(ctx) as db:
             await ratelimit.record_failure(db, ctx.chancy, keys)
         raise NotAuthorizedException("Invalid username or password")
@@ -56,6 +64,7 @@ async def log_in(
         if previous is not None:
             await revoke_session(db, ctx.chancy, previous[0])
             ctx.sessions.discard(previous[0])
+            end_session_streams(request.app, previous[0])
         new = await create_session(db, ctx.chancy, ctx.settings, data.username, role)
     return Response(
         LoginResponse(
@@ -90,6 +99,7 @@ class AuthController(Controller):
             async with connect(ctx) as db:
                 await revoke_session(db, ctx.chancy, found[0])
             ctx.sessions.discard(found[0])
+            end_session_streams(request.app, found[0])
         await ctx.auth.logout(request)
         return Response(
             LogoutResponse(success=True), cookies=[_cookie(ctx, request, "", max_age=0)]

@@ -7,12 +7,13 @@ from psycopg import AsyncConnection, sql
 
 from chancy_web.db import table
 from chancy_web.settings import Settings
+from chancy_web.validation import MAX_USERNAME_LENGTH
 
 
 def limit_keys(settings: Settings, username: str, client: str) -> dict[str, int]:
     """Each key a failed login counts against, with the failures it may have per window."""
     return {
-        f"user:{username.casefold()}": settings.login_failures_per_user,
+        f"user:{username.casefold()[:MAX_USERNAME_LENGTH]}": settings.login_failures_per_user,
         f"client:{client}": settings.login_failures_per_client,
     }
 

@@ -1,15 +1,15 @@
 """Who may hold a stream open: the same sessions as every other route, checked again over time.
 
 A stream outlives the request that opened it, so a logout or an expired session would
-otherwise keep receiving events. Streams re-check their session every `revalidate_s` seconds
-and end with `stream.closed` when it is gone. A database outage during that check does not
+otherwise keep receiving events. A logout through this process ends the session's streams at
+once (`end_session_streams`); otherwise streams re-check their session every `revalidate_s`
+seconds and end with `stream.closed` when it is gone. A database outage during that check does not
 end streams (the session cannot be judged; the next check decides).
 """
 
 from __future__ import annotations
 
 import logging
-from urllib.parse import urlsplit
 
 import psycopg
 from litestar.connection import ASGIConnection
@@ -18,33 +18,18 @@ from litestar.exceptions import NotAuthorizedException, PermissionDeniedExceptio
 from psycopg_pool import PoolTimeout
 
 from chancy_web.auth.guards import authenticate, read_token, web_context
+from chancy_web.auth.origins import origin_allowed
 from chancy_web.auth.roles import Role
 from chancy_web.auth.schemas import User
+from chancy_web.auth.session_cache import digest
 from chancy_web.auth.sessions import load_session
 from chancy_web.db import pooled
+from chancy_web.validation import printable
 
 log = logging.getLogger("chancy_web.events")
 
 #: A check could not be made (database unavailable); the caller keeps what it had.
 UNAVAILABLE = (psycopg.Error, PoolTimeout, OSError)
-
-
-def origin_allowed(connection: ASGIConnection) -> bool:  # type: ignore[type-arg]
-    """Whether a browser's WebSocket handshake comes from this site or an allowed origin.
-
-    Browsers send cookies on cross-origin WebSocket handshakes and no CORS check applies, so a
-    cookie-authenticated socket must check `Origin` itself (cross-site WebSocket hijacking).
-    Clients that send no Origin (scripts) are not browsers and are let through.
-    """
-    origin = connection.headers.get("origin")
-    if origin is None:
-        return True
-    cors = connection.app.cors_config
-    if cors is not None and ("*" in cors.allow_origins or origin in cors.allow_origins):
-        return True
-    host = urlsplit(origin).netloc.casefold()
-    own = {connection.headers.get("host", ""), connection.headers.get("x-forwarded-host", "")}
-    return bool(host) and host in {h.casefold() for h in own if h}
 
 
 async def authenticate_stream(
@@ -72,11 +57,24 @@ async def authenticate_stream(
                 session = await load_session(conn, ctx.chancy, ctx.settings, query_token)
             if session is None:
                 return None
-            log.debug("%s authenticated a stream with ?token= (discouraged)", session.username)
+            log.debug(
+                "%s authenticated a stream with ?token= (discouraged)", printable(session.username)
+            )
             user = User(username=session.username, role=Role(session.role))
     except (NotAuthorizedException, PermissionDeniedException):
         return None
     return user if user.role.allows(Role.VIEWER) else None
+
+
+def session_of(
+    connection: ASGIConnection,  # type: ignore[type-arg]
+    query_token: str | None = None,
+) -> bytes | None:
+    """The digest of the session token a stream is opened with (see `authenticate_stream`),
+    by which a logout finds the stream; None when the auth backend vouched by other means."""
+    found = read_token(connection, web_context(connection).settings.session_cookie)
+    token = found[0] if found is not None else query_token
+    return digest(token) if token else None
 
 
 async def still_allowed(

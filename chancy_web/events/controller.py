@@ -15,9 +15,10 @@ from litestar.openapi import ResponseSpec
 from litestar.params import HeaderParameter, QueryParameter
 from litestar.response import ServerSentEvent, ServerSentEventMessage
 
+from chancy_web.auth.session_cache import digest
 from chancy_web.context import WebContext
 from chancy_web.events import access
-from chancy_web.events.fanout import control, encode, parse_topics
+from chancy_web.events.fanout import TOPICS_PATTERN, control, encode, parse_topics
 from chancy_web.events.listener import EventListener
 from chancy_web.events.schemas import StreamClosed, StreamEvent, StreamHeartbeat
 
@@ -86,6 +87,14 @@ async def events_lifespan(app: Litestar) -> AsyncIterator[None]:
         await listener_for(app).stop()
 
 
+def end_session_streams(app: Litestar, token: str) -> None:
+    """End at once the streams this process holds for the session of `token` (logged out);
+    other replicas' streams end at their next session check."""
+    listener: EventListener | None = app.state.get(STATE_KEY)
+    if listener is not None:
+        listener.end_session(digest(token), SESSION_ENDED)
+
+
 def provide_listener(request: Request) -> EventListener:  # type: ignore[type-arg]
     return listener_for(request.app)
 
@@ -106,7 +115,7 @@ async def _sse(
         # The first client of a lazily started listener: let LISTEN begin, so that an event
         # NOTIFY'd right after `stream.open` is not missed.
         await listener.wait_connected(within_s=2.0)
-    sub, opened = listener.subscribe(topics, last_event_id)
+    sub, opened = listener.subscribe(topics, last_event_id, access.session_of(request))
     try:
         yield _message(control("open", opened), retry=RETRY_MS)
         recheck_at = time.monotonic() + listener.revalidate_s
@@ -156,7 +165,9 @@ class EventController(Controller):
         topics: Annotated[
             str | None,
             QueryParameter(
-                description="Comma-separated event name prefixes, e.g. `queue.,job.cancelled`."
+                description="Comma-separated event name prefixes, e.g. `queue.,job.cancelled`.",
+                # In the schema only: parse_topics refuses the rest with a clearer message.
+                schema_extra={"pattern": TOPICS_PATTERN},
             ),
         ] = None,
         last_event_id: Annotated[

@@ -17,11 +17,17 @@ from chancy_web.events.schemas import StreamClosed, StreamDropped, StreamEvent
 CONTROL_PREFIX = "stream."
 MAX_TOPICS = 20
 _TOPIC = re.compile(r"[A-Za-z0-9_.:-]{1,100}")
+#: What `parse_topics` takes, for the schema: at most MAX_TOPICS comma-separated topics (or
+#: empty places), each with spaces or tabs around it.
+TOPICS_PATTERN = (
+    r"^[ \t]*(?:[A-Za-z0-9_.:-]{1,100}[ \t]*)?"
+    rf"(?:,[ \t]*(?:[A-Za-z0-9_.:-]{{1,100}}[ \t]*)?){{0,{MAX_TOPICS - 1}}}$"
+)
 
 
 def parse_topics(raw: str | None) -> tuple[str, ...]:
     """`"queue.,job.cancelled"` -> `("queue.", "job.cancelled")`; empty means every event."""
-    topics = tuple(t.strip() for t in (raw or "").split(",") if t.strip())
+    topics = tuple(t.strip(" \t") for t in (raw or "").split(",") if t.strip(" \t"))
     if len(topics) > MAX_TOPICS:
         raise ValueError(f"At most {MAX_TOPICS} topics")
     for topic in topics:
@@ -49,9 +55,13 @@ class Subscription:
     counted; the client reads a `stream.dropped` notice at the point where events went missing.
     """
 
-    def __init__(self, topics: tuple[str, ...], capacity: int) -> None:
+    def __init__(
+        self, topics: tuple[str, ...], capacity: int, session: bytes | None = None
+    ) -> None:
         self.topics = topics
         self.capacity = capacity
+        #: The digest of the session token the stream was opened with, if any.
+        self.session = session
         self.total_dropped = 0
         self._buffer: deque[StreamEvent | _Dropped] = deque()
         self._queued = 0  # events in the buffer; drop markers do not count against capacity

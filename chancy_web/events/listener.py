@@ -148,11 +148,15 @@ class EventListener:
     # subscriptions
 
     def subscribe(
-        self, topics: tuple[str, ...] = (), last_event_id: str | None = None
+        self,
+        topics: tuple[str, ...] = (),
+        last_event_id: str | None = None,
+        session: bytes | None = None,
     ) -> tuple[Subscription, StreamOpen]:
-        """A new subscription, holding what the client missed since `last_event_id` if known."""
+        """A new subscription, holding what the client missed since `last_event_id` if known.
+        `session` (a session token's digest) lets `end_session` find it."""
         self.start()
-        sub = Subscription(topics, self.buffer_size)
+        sub = Subscription(topics, self.buffer_size, session)
         replay, resumed, gap = self._replay_after(last_event_id)
         for event in replay:
             sub.offer(event)
@@ -171,6 +175,12 @@ class EventListener:
 
     def unsubscribe(self, sub: Subscription) -> None:
         self._subscribers.discard(sub)
+
+    def end_session(self, session: bytes, reason: str) -> None:
+        """End the streams opened with `session` (its clients see `stream.closed`)."""
+        for sub in [s for s in self._subscribers if s.session == session]:
+            sub.close(reason)
+            self._subscribers.discard(sub)
 
     def _replay_after(self, last_event_id: str | None) -> tuple[list[StreamEvent], bool, bool]:
         """(events after it, resumed, gap)."""

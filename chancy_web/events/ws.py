@@ -47,7 +47,8 @@ async def _send_events(
         if event is not None:
             await socket.send_text(encode(event))
             if event.event == "stream.closed":
-                return WS_GOING_AWAY
+                ended = event.data.get("reason") == SESSION_ENDED
+                return WS_1008_POLICY_VIOLATION if ended else WS_GOING_AWAY
         if time.monotonic() >= recheck_at:
             recheck_at = time.monotonic() + listener.revalidate_s
             if not await access.still_allowed(socket, token):
@@ -85,7 +86,7 @@ async def stream_events_ws(
 
     listener = listener_for(socket.app)
     await socket.accept()
-    sub, opened = listener.subscribe(wanted)
+    sub, opened = listener.subscribe(wanted, session=access.session_of(socket, token))
     try:
         await socket.send_text(encode(control("open", opened)))
     except Exception:  # gone already

@@ -74,16 +74,27 @@ async def delete_job(conn: AsyncConnection, chancy: Chancy, job_id: UUID) -> Non
 BATCH_ACTIONS = ("retry", "purge", "cancel")
 
 
+def _distinct_ids(ids: list[str]) -> list[tuple[str, UUID | None]]:
+    """Each job once, under the first spelling given (`ABC…`, `{abc…}` and `urn:uuid:abc…` are
+    one job), in first-seen order; ids that are not UUIDs, once each, with None."""
+    seen: dict[UUID | str, tuple[str, UUID | None]] = {}
+    for raw in ids:
+        try:
+            job_id: UUID | None = UUID(raw)
+        except ValueError:
+            job_id = None
+        seen.setdefault(job_id or raw, (raw, job_id))
+    return list(seen.values())
+
+
 async def run_batch(
     conn: AsyncConnection, chancy: Chancy, action: str, ids: list[str], username: str
 ) -> list[BatchItemResult]:
     """Apply `action` to each job, each in a savepoint of the request's transaction, so that
     one item's failure neither stops nor undoes the others."""
     results = []
-    for raw in dict.fromkeys(ids):  # de-duplicated, first-seen order
-        try:
-            job_id = UUID(raw)
-        except ValueError:
+    for raw, job_id in _distinct_ids(ids):
+        if job_id is None:
             results.append(BatchItemResult(id=raw, status="failed", message="Invalid job ID"))
             continue
         try:

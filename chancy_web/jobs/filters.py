@@ -21,7 +21,7 @@ from litestar.params import QueryParameter
 
 from chancy_web.context import Ctx
 from chancy_web.jobs.schemas import JOB_STATES, JobState
-from chancy_web.validation import NO_NUL
+from chancy_web.validation import NO_NUL, check_json_depth, check_time
 
 Operator = Literal["=", "~", ">", "<", ">=", "<="]
 _COMPARISONS = ("=", ">", "<", ">=", "<=")
@@ -52,13 +52,22 @@ class Condition:
     value: Any
 
 
+#: Longer than any cursor this API makes; a longer one is refused before it is decoded.
+MAX_CURSOR_LENGTH = 512
+_CursorKey = Annotated[datetime, msgspec.Meta(tz=True)] | None
+_CURSOR = tuple[str, Literal["next", "prev"], _CursorKey, UUID]
+
+
 @dataclass(frozen=True)
 class Cursor:
-    """A position in a list: the sort key of a row, which way to read, and the list's order."""
+    """A position in a list: the sort key of a row, which way to read, and the list's order.
+
+    Every check of a cursor sent back is here: its shape (`decode`), then whether it fits
+    the list it is used on (`check_order`)."""
 
     order: str
     direction: Literal["next", "prev"]
-    key: Any
+    key: datetime | None
     id: UUID
 
     def encode(self) -> str:
@@ -68,15 +77,23 @@ class Cursor:
     @classmethod
     def decode(cls, text: str) -> Cursor:
         try:
+            if len(text) > MAX_CURSOR_LENGTH:
+                raise ValueError(text)
             raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
-            order, direction, key, id_ = msgspec.json.decode(raw)
-            if direction not in ("next", "prev") or not isinstance(order, str):
-                raise ValueError(direction)
-            if isinstance(key, str):
-                key = datetime.fromisoformat(key)
-            return cls(order=order, direction=direction, key=key, id=UUID(id_))
-        except (ValueError, TypeError, binascii.Error, msgspec.DecodeError) as exc:
+            order, direction, key, id_ = msgspec.json.decode(raw, type=_CURSOR)
+            if key is not None:
+                check_time(key, "cursor")
+        except (ValueError, binascii.Error, msgspec.DecodeError, ValidationException) as exc:
             raise ValidationException("cursor is not a cursor returned by this API") from exc
+        return cls(order=order, direction=direction, key=key, id=id_)
+
+    def check_order(self, order: str, keyed: bool) -> None:
+        """Refuse a cursor of a list in another order, or whose key does not fit the order:
+        a time when the list sorts by a time (`keyed`), none when it sorts by id alone."""
+        if self.order != order:
+            raise ValidationException("cursor belongs to a list in another order (another state)")
+        if (self.key is not None) != keyed:
+            raise ValidationException("cursor is not a cursor returned by this API")
 
 
 @dataclass(frozen=True)
@@ -103,12 +120,14 @@ def _coerce(name: str, kind: type, value: Any) -> Any:
             parsed = datetime.fromisoformat(str(value))
             if parsed.tzinfo is None:
                 raise ValueError
-            return parsed
+            return check_time(parsed, f"The value of filter field {name!r}")
         if not isinstance(value, str):
             raise ValueError
         if name == "state" and value not in JOB_STATES:
             raise ValueError
         return value
+    except ValidationException:  # one of ValueError's, with its own message
+        raise
     except ValueError:
         expected = {int: "an integer", UUID: "a UUID", datetime: "an ISO 8601 time with offset"}
         raise ValidationException(
@@ -129,6 +148,7 @@ def parse_triples(
     as given; each resource checks them against its fields' types."""
     if not text:
         return []
+    check_json_depth(text, "filters")
     try:
         triples = msgspec.json.decode(text)
     except msgspec.DecodeError:

@@ -11,7 +11,6 @@ from typing import Any
 from uuid import UUID
 
 from chancy import Chancy
-from litestar.exceptions import ValidationException
 from msgspec import Raw
 from psycopg import sql
 
@@ -172,8 +171,7 @@ def list_query(chancy: Chancy, f: JobFilter) -> ListQuery:
     backwards = f.cursor is not None and f.cursor.direction == "prev"
     descending = order.descending != backwards
     if f.cursor is not None:
-        if f.cursor.order != order.name:
-            raise ValidationException("cursor belongs to a list in another order (another state)")
+        f.cursor.check_order(order.name, keyed=order.column is not None)
         comparison = "<" if descending else ">"
         if order.column is None:
             where.append(f"id {comparison} %s")

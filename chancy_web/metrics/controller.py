@@ -11,6 +11,7 @@ from litestar.exceptions import NotFoundException, ValidationException
 from litestar.params import FromPath, QueryParameter
 
 from chancy_web.context import Ctx
+from chancy_web.db import on_chancys_pool
 from chancy_web.metrics import queries
 from chancy_web.metrics.schemas import MetricCatalog, MetricData
 
@@ -34,7 +35,7 @@ class MetricController(Controller):
         raises=[NotFoundException],
     )
     async def list_metrics(self, ctx: Ctx, metrics: NamedDependency[Metrics]) -> MetricCatalog:
-        return await queries.catalog(ctx.chancy, metrics)
+        return await on_chancys_pool(ctx, lambda: queries.catalog(ctx.chancy, metrics))
 
     @get(
         "/{prefix:str}",
@@ -85,16 +86,16 @@ class MetricController(Controller):
         ] = None,
     ) -> MetricData:
         try:
-            return await queries.metric_data(
-                ctx.chancy,
-                metrics,
-                prefix,
-                worker_id=worker_id,
-                resolution=resolution,
-                start=None if start is None else datetime.fromisoformat(start),
-                end=None if end is None else datetime.fromisoformat(end),
-                range_seconds=range_seconds,
-                limit=limit,
+            window = {
+                "worker_id": worker_id,
+                "resolution": resolution,
+                "start": None if start is None else datetime.fromisoformat(start),
+                "end": None if end is None else datetime.fromisoformat(end),
+                "range_seconds": range_seconds,
+                "limit": limit,
+            }
+            return await on_chancys_pool(
+                ctx, lambda: queries.metric_data(ctx.chancy, metrics, prefix, **window)
             )
         except (ValueError, OverflowError) as exc:
             # Chancy's own messages, e.g. "range must be a multiple of resolution within

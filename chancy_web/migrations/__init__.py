@@ -22,6 +22,11 @@ async def is_up_to_date(chancy: Chancy) -> bool:
         return not await migrator(chancy).is_migration_required(cursor)
 
 
+async def all_applied(chancy: Chancy) -> bool:
+    """Whether Chancy's migrations, its plugins' and the web layer's are all applied."""
+    return await chancy.is_up_to_date() and await is_up_to_date(chancy)
+
+
 async def migrate(chancy: Chancy) -> bool:
     """Apply pending web migrations; True if any ran."""
     async with chancy.pool.connection() as conn:

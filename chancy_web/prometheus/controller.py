@@ -8,7 +8,9 @@ from datetime import datetime
 
 from litestar import Request, get
 from litestar.connection import ASGIConnection
+from litestar.exceptions import NotAuthorizedException
 from litestar.handlers import BaseRouteHandler
+from litestar.openapi import ResponseSpec
 from litestar.response import Response
 from psycopg import sql
 
@@ -76,7 +78,17 @@ def render(job_counts: JobCounts, workers_alive: int, now: datetime) -> str:
     summary="Queue depth by state, oldest due job per queue and live workers, for Prometheus",
     tags=["system"],
     guards=[scrape_guard],
-    media_type=CONTENT_TYPE,
+    # The media type is the response's own: on the route, Litestar would give it to the
+    # JSON error responses too.
+    responses={
+        200: ResponseSpec(
+            data_container=str,
+            generate_examples=False,
+            media_type=CONTENT_TYPE,
+            description="The Prometheus text exposition format",
+        )
+    },
+    raises=[NotAuthorizedException],
 )
 async def get_prometheus_metrics(ctx: Ctx, request: Request) -> Response[str]:  # type: ignore[type-arg]
     async def fetch() -> JobCounts:

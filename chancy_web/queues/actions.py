@@ -35,12 +35,14 @@ async def _lock(conn: AsyncConnection, chancy: Chancy, name: str) -> QueueInfo:
     return queue
 
 
-def _check_executor(settings: Settings, role: Role, executor: str, changed: bool) -> None:
-    if not changed:
-        return
-    if not role.allows(Role.ADMIN):
-        raise PermissionDeniedException("Changing a queue's executor needs the admin role")
-    if executor not in settings.allowed_executors:
+def _check_code_change(role: Role, changed: bool) -> None:
+    # Tags are regular expressions and the executor a class: both run on every worker.
+    if changed and not role.allows(Role.ADMIN):
+        raise PermissionDeniedException("Changing a queue's tags or executor needs the admin role")
+
+
+def _check_executor(settings: Settings, executor: str, changed: bool) -> None:
+    if changed and executor not in settings.allowed_executors:
         allowed = ", ".join(settings.allowed_executors)
         raise ValidationException(f"Executor {executor!r} is not allowed; use one of {allowed}")
 
@@ -64,7 +66,8 @@ async def create_queue(
     await conn.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (new.name,))
     if await queries.get_queue(Reader(conn), chancy, new.name) is not None:
         raise ConflictException(f"Queue {new.name!r} already exists; PATCH it to change it")
-    _check_executor(settings, role, new.executor, changed=True)
+    _check_code_change(role, changed=True)
+    _check_executor(settings, new.executor, changed=True)
     return await _declare(conn, chancy, _queue(msgspec.structs.asdict(new)))
 
 
@@ -79,10 +82,12 @@ async def update_queue(
     current = await _lock(conn, chancy, name)
     given = {k: v for k, v in msgspec.structs.asdict(changes).items() if v is not msgspec.UNSET}
     merged = {**msgspec.structs.asdict(current), **given}
-    runs_other_code = any(
+    executor_changed = any(
         k in given and given[k] != getattr(current, k) for k in ("executor", "executor_options")
     )
-    _check_executor(settings, role, merged["executor"], changed=runs_other_code)
+    tags_changed = "tags" in given and set(given["tags"]) != set(current.tags)
+    _check_code_change(role, changed=executor_changed or tags_changed)
+    _check_executor(settings, merged["executor"], changed=executor_changed)
     saved = await _declare(conn, chancy, _queue(merged))
     if "state" in given and given["state"] != current.state:
         # Chancy's own pause/resume events, so workers and viewers react at once.

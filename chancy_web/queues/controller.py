@@ -65,7 +65,7 @@ class QueueController(Controller):
     @patch(
         "/{name:str}",
         operation_id="updateQueue",
-        summary="Change some of a queue's settings (the executor needs the admin role)",
+        summary="Change some of a queue's settings (tags and the executor need the admin role)",
         opt={"role": Role.OPERATOR, "action": "queue.update"},
         raises=[NotFoundException, ValidationException],
     )

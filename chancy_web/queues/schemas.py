@@ -5,6 +5,9 @@ from typing import Annotated, Any, Literal
 
 import msgspec
 
+from chancy_web.queues.tags import MAX_TAG_LENGTH, MAX_TAGS, check_tags
+from chancy_web.validation import NO_NUL
+
 QueueState = Literal["active", "paused"]
 
 
@@ -28,7 +31,21 @@ class QueueInfo(msgspec.Struct, kw_only=True):
 #: Stored in Postgres `integer` columns.
 PositiveInt = Annotated[int, msgspec.Meta(ge=1, le=2_147_483_647)]
 AwareDatetime = Annotated[datetime, msgspec.Meta(tz=True)]
-QueueName = Annotated[str, msgspec.Meta(min_length=1, max_length=200, pattern=r"^[^/\s]+$")]
+#: No slashes (they would not fit a path), spaces or control characters.
+QueueName = Annotated[
+    str, msgspec.Meta(min_length=1, max_length=200, pattern=r"^[^/\s\x00-\x1f\x7f-\x9f]+$")
+]
+Tag = Annotated[str, msgspec.Meta(max_length=MAX_TAG_LENGTH, pattern=NO_NUL)]
+#: Regular expressions matched against worker tags (`[]` leaves the queue to no worker). Each
+#: must compile and must not backtrack catastrophically (see `chancy_web.queues.tags`).
+Tags = Annotated[
+    list[Tag],
+    msgspec.Meta(
+        max_length=MAX_TAGS,
+        description="Regular expressions a worker's tags are matched against; each must "
+        "compile and must not nest or chain unbounded repeats that can match the same text.",
+    ),
+]
 
 
 class QueueCreate(msgspec.Struct, kw_only=True):
@@ -37,8 +54,7 @@ class QueueCreate(msgspec.Struct, kw_only=True):
 
     name: QueueName
     concurrency: PositiveInt | None = None
-    #: Regexes matched against worker tags; `[]` leaves the queue to no worker.
-    tags: list[str] = msgspec.field(default_factory=lambda: [".*"])
+    tags: Tags = msgspec.field(default_factory=lambda: [".*"])
     state: QueueState = "active"
     executor: str = "chancy.executors.process.ProcessExecutor"
     executor_options: dict[str, Any] = msgspec.field(default_factory=dict)
@@ -48,12 +64,15 @@ class QueueCreate(msgspec.Struct, kw_only=True):
     resume_at: AwareDatetime | None = None
     eager_polling: bool = False
 
+    def __post_init__(self) -> None:
+        check_tags(self.tags)
+
 
 class QueueUpdate(msgspec.Struct, kw_only=True):
     """Only the fields given change; the others keep their values."""
 
     concurrency: PositiveInt | None | msgspec.UnsetType = msgspec.UNSET
-    tags: list[str] | msgspec.UnsetType = msgspec.UNSET
+    tags: Tags | msgspec.UnsetType = msgspec.UNSET
     state: QueueState | msgspec.UnsetType = msgspec.UNSET
     executor: str | msgspec.UnsetType = msgspec.UNSET
     executor_options: dict[str, Any] | msgspec.UnsetType = msgspec.UNSET
@@ -62,6 +81,10 @@ class QueueUpdate(msgspec.Struct, kw_only=True):
     rate_limit_window: PositiveInt | None | msgspec.UnsetType = msgspec.UNSET
     resume_at: AwareDatetime | None | msgspec.UnsetType = msgspec.UNSET
     eager_polling: bool | msgspec.UnsetType = msgspec.UNSET
+
+    def __post_init__(self) -> None:
+        if self.tags is not msgspec.UNSET:
+            check_tags(self.tags)
 
 
 class QueuePause(msgspec.Struct, kw_only=True):

@@ -7,7 +7,7 @@ from litestar import Controller, Request, Response, get
 from chancy_web import migrations
 from chancy_web.__about__ import __version__
 from chancy_web.context import Ctx
-from chancy_web.db import connect, pooled
+from chancy_web.db import connect, on_chancys_pool, pooled
 from chancy_web.events.controller import listener_for
 from chancy_web.system import queries
 from chancy_web.system.schemas import (
@@ -24,6 +24,13 @@ async def get_health() -> Health:
     return Health(status="healthy")
 
 
+def _unavailable(detail: str) -> Response[Readiness]:
+    return Response(
+        Readiness(status="unavailable", database=False, migrations=False, detail=detail),
+        status_code=503,
+    )
+
+
 @get(
     "/health/ready",
     operation_id="getReadiness",
@@ -36,11 +43,11 @@ async def get_readiness(ctx: Ctx) -> Response[Readiness]:
         async with pooled(ctx) as conn:
             await conn.execute("SELECT 1")
     except Exception as exc:  # any failure to reach the database means "not ready"
-        return Response(
-            Readiness(status="unavailable", database=False, migrations=False, detail=str(exc)),
-            status_code=503,
-        )
-    current = await ctx.chancy.is_up_to_date() and await migrations.is_up_to_date(ctx.chancy)
+        return _unavailable(str(exc))
+    try:
+        current = await on_chancys_pool(ctx, lambda: migrations.all_applied(ctx.chancy))
+    except Exception as exc:
+        return _unavailable(str(exc))
     return Response(
         Readiness(
             status="ready" if current else "unavailable",

@@ -60,8 +60,7 @@ def parse_filters(text: str | None) -> tuple[Condition, ...]:
 
 def _cursor(text: str) -> Cursor:
     cursor = Cursor.decode(text)
-    if cursor.order != ORDER:
-        raise ValidationException("cursor belongs to another list")
+    cursor.check_order(ORDER, keyed=False)
     return cursor
 
 

@@ -16,7 +16,14 @@ from chancy.plugins.workflow import Workflow, WorkflowPlugin
 from playwright.async_api import expect
 
 from tests.conftest import tagged_queue
-from tests.e2e.live import FROM_AN_EVENT_MS, expect_streaming, mark_document, still_same_document
+from tests.e2e.live import (
+    expect_streaming,
+    freeze_timers,
+    live_status,
+    mark_document,
+    still_same_document,
+    until_refreshed,
+)
 from tests.e2e.plugin_fixtures import *  # noqa: F403 - the fixtures of these pages
 from tests.e2e.plugin_fixtures import (
     IDLE_QUEUE,
@@ -314,15 +321,17 @@ async def test_the_workflows_list_follows_workflow_events(
     plugin_page, plugin_data: PluginData, chancy: Chancy
 ):
     page = plugin_page
+    await page.clock.install()
     await page.goto("/workflows")
-    await expect_streaming(page.locator(".page-header .live"))
+    await expect_streaming(live_status(page))
     await mark_document(page)
+    await freeze_timers(page)
     # Its step waits on a queue nobody works: being created is the only event it makes.
     name = f"e2e-announced-{uuid.uuid4().hex[:6]}"
     workflow = Workflow(name).add("only", Job(func=OK, queue=IDLE_QUEUE))
     workflow_id = await WorkflowPlugin.push(chancy, workflow)
     created = row(page, "data-workflow-id", str(workflow_id))
-    await expect(created).to_contain_text(name, timeout=FROM_AN_EVENT_MS)
+    await expect(created).to_contain_text(name)
     assert await still_same_document(page)
 
 
@@ -345,21 +354,23 @@ async def test_a_workflow_page_follows_its_steps_completing(
     workflow_id = await WorkflowPlugin.push(
         chancy, Workflow(name).add("only", Job(func=OK, queue=queue))
     )
+    await page.clock.install()
     await page.goto(f"/workflows/{workflow_id}")
     graph = page.get_by_role("group", name=re.compile("Workflow graph"))
     step = graph.locator("[data-step='only']")
     await expect(step).to_have_attribute("data-state", "pending")
-    await expect_streaming(page.locator("main .live"))
+    await expect_streaming(live_status(page, "main"))
     await mark_document(page)
+    await freeze_timers(page)
 
     await chancy.resume_queue(queue)
     workflow = await WorkflowPlugin.wait_for_workflow(chancy, str(workflow_id), interval=0.2)
     assert workflow.state == Workflow.State.COMPLETED
-    # The step's completion and the workflow's are events, heard well before the slow poll.
-    await expect(step).to_have_attribute("data-state", "succeeded", timeout=FROM_AN_EVENT_MS)
-    await expect(page.get_by_text("Finished: no longer refreshed")).to_be_visible(
-        timeout=FROM_AN_EVENT_MS
-    )
+    # The step's completion and the workflow's are events: with the page's clock stopped but
+    # for a throttled refresh's second, only they can show it.
+    finished = page.get_by_text("Finished: no longer refreshed")
+    await until_refreshed(page, lambda: expect(finished).to_be_visible(timeout=3_000))
+    await expect(step).to_have_attribute("data-state", "succeeded")
     assert await still_same_document(page)
 
 

@@ -3,10 +3,18 @@
 from __future__ import annotations
 
 import asyncio
+import re
 
 import pytest
 
-from chancy_web.events.fanout import Coalescer, Subscription, encode, parse_topics
+from chancy_web.events.fanout import (
+    MAX_TOPICS,
+    TOPICS_PATTERN,
+    Coalescer,
+    Subscription,
+    encode,
+    parse_topics,
+)
 from chancy_web.events.listener import parse_payload
 from chancy_web.events.schemas import StreamEvent
 
@@ -104,3 +112,13 @@ async def test_coalescer_passes_the_first_at_once_and_merges_the_rest():
 def test_encode_never_raises():
     bad = StreamEvent(id="p-1", event="x", data={"o": object()})
     assert encode(bad) == '{"id":"p-1","event":"x","data":{"unencodable":true},"count":1}'
+
+
+def test_topics_take_exactly_what_the_schema_says():
+    for raw in ("queue., job.cancelled", " a ,\tb,,", "x" * 100, ",".join(["t"] * MAX_TOPICS)):
+        assert re.fullmatch(TOPICS_PATTERN, raw), raw
+        parse_topics(raw)
+    for raw in ("Z\u00a0", "a b", "x" * 101, ",".join(["t"] * (MAX_TOPICS + 1)), "q\n"):
+        assert not re.fullmatch(TOPICS_PATTERN, raw), raw
+        with pytest.raises(ValueError):
+            parse_topics(raw)

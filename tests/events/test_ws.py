@@ -89,6 +89,18 @@ async def test_websocket_cookie_from_a_foreign_origin_is_refused(events_server, 
             pass
 
 
+async def test_a_forwarded_host_does_not_make_a_foreign_origin_this_site(events_server, http):
+    # Anyone can send X-Forwarded-Host; only a proxy's own Host would prove the origin.
+    headers = {
+        "Cookie": await session_cookie(http),
+        "Origin": "https://evil.example",
+        "X-Forwarded-Host": "evil.example",
+    }
+    with pytest.raises(InvalidStatus):
+        async with connect(ws_url(events_server), additional_headers=headers):
+            pass
+
+
 async def _handshake(app: Any, headers: list[tuple[bytes, bytes]]) -> list[dict[str, Any]]:
     """Drive the ASGI app's WebSocket handshake directly, to see the close code it sends."""
     sent: list[dict[str, Any]] = []
@@ -133,10 +145,10 @@ async def test_websocket_disconnect_is_noticed_and_unsubscribes(events_server, h
     assert events_server.listener.status().subscribers == before
 
 
-async def test_websocket_closes_with_1008_when_its_session_ends(events_server, http):
+async def logout_closes_the_websocket_with_1008(events_server, http) -> None:
     headers = await bearer(http)
     async with connect(ws_url(events_server), additional_headers=headers) as ws:
-        await recv(ws)
+        assert (await recv(ws))["event"] == "stream.open"
         assert (await http.post("/api/v1/logout", headers=headers)).status_code == 200
         async with asyncio.timeout(10):
             while (frame := await recv(ws))["event"] != "stream.closed":
@@ -145,3 +157,7 @@ async def test_websocket_closes_with_1008_when_its_session_ends(events_server, h
         with pytest.raises(ConnectionClosed):
             await asyncio.wait_for(ws.recv(), 5)
     assert ws.close_code == 1008
+
+
+async def test_websocket_closes_with_1008_when_its_session_ends(events_server, http):
+    await logout_closes_the_websocket_with_1008(events_server, http)

@@ -67,3 +67,22 @@ async def test_bad_batches_are_400_and_change_nothing(client, admin, chancy):
         response = await client.post("/api/v1/jobs", json=body, headers=admin)
         assert response.status_code == 400, body
     assert (await chancy.get_job(Reference(job_id))).state.value == "failed"
+
+
+async def test_spellings_of_one_id_are_one_item(client, admin, chancy):
+    failed = await make_job(chancy, state="failed")
+    spellings = [
+        str(failed),
+        str(failed).upper(),
+        failed.hex,
+        f"{{{failed}}}",
+        f"urn:uuid:{failed}",
+    ]
+    body = (await batch(client, admin, "retry", spellings)).json()
+    # Done once, reported once, under the first spelling.
+    assert body == {"ok": True, "results": [{"id": str(failed), "status": "completed"}]}
+    async with chancy.pool.connection() as conn:
+        cursor = await conn.execute(
+            "SELECT attempts, state FROM chancy_jobs WHERE id = %s", (failed,)
+        )
+        assert await cursor.fetchone() == (0, "retrying")

@@ -37,13 +37,22 @@ async def jobs_table_locked(dsn: str, prefix: str) -> AsyncIterator[psycopg.Asyn
             await conn.execute("COMMIT")
 
 
-async def queries_waiting(dsn: str, queue: str, settle_s: float = 0.5) -> int:
-    """List queries for `queue` blocked on the lock, once the requests have had time to arrive."""
+async def queries_waiting(dsn: str, queue: str, expected: int) -> int:
+    """How many list queries for `queue` are blocked on the lock, once `expected` of them are
+    (however long the requests take to arrive), and still after a further look: more would
+    mean that a request ran a query it should have shared."""
     async with await psycopg.AsyncConnection.connect(dsn, autocommit=True) as conn:
-        await asyncio.sleep(settle_s)
-        row = await (await conn.execute(WAITING, (f"%{queue}%",))).fetchone()
-        assert row is not None
-        return int(row[0])
+
+        async def count() -> int:
+            row = await (await conn.execute(WAITING, (f"%{queue}%",))).fetchone()
+            assert row is not None
+            return int(row[0])
+
+        async with asyncio.timeout(20):
+            while (found := await count()) < expected:  # noqa: ASYNC110 - no event to wait on
+                await asyncio.sleep(0.05)
+        await asyncio.sleep(0.3)  # a late request that would not share shows up by now
+        return max(found, await count())
 
 
 @dataclass
@@ -79,7 +88,7 @@ async def test_identical_requests_in_flight_share_one_query(listed, live_server,
         same = [listed.get() for _ in range(5)]
         other = listed.get(f"{listed.path}&limit=7")
         # Five identical requests and one other: two queries reach the database.
-        assert await queries_waiting(live_server.dsn, listed.queue) == 2
+        assert await queries_waiting(live_server.dsn, listed.queue, expected=2) == 2
     responses = [*await asyncio.gather(*same), await other]
     assert [r.status_code for r in responses] == [200] * 6
     bodies = {r.content for r in responses[:5]}
@@ -92,7 +101,7 @@ async def test_identical_requests_in_flight_share_one_query(listed, live_server,
 async def test_a_read_after_a_mutation_does_not_join_an_older_read(listed, live_server, chancy):
     async with jobs_table_locked(live_server.dsn, chancy.prefix):
         before = listed.get()
-        assert await queries_waiting(live_server.dsn, listed.queue) == 1
+        assert await queries_waiting(live_server.dsn, listed.queue, expected=1) == 1
         # A change committed through this server (a new queue: not the locked table)...
         created = await listed.client.post(
             "/api/v1/queues", json={"name": f"{listed.queue}-new"}, headers=listed.headers
@@ -100,7 +109,7 @@ async def test_a_read_after_a_mutation_does_not_join_an_older_read(listed, live_
         assert created.status_code == 200, created.text
         # ...so the same read, asked after it, runs a query of its own.
         after = listed.get()
-        assert await queries_waiting(live_server.dsn, listed.queue) == 2
+        assert await queries_waiting(live_server.dsn, listed.queue, expected=2) == 2
     assert (await before).status_code == (await after).status_code == 200
 
 

@@ -52,11 +52,10 @@ class Session {
 	}
 
 	async logout(): Promise<void> {
-		try {
-			await api.POST('/api/v1/logout');
-		} finally {
-			this.clear();
-		}
+		// Anonymous before the server answers: it ends this session's event stream at once,
+		// and that notice must not send the page to the login form by itself.
+		this.clear();
+		await api.POST('/api/v1/logout');
 	}
 }
 

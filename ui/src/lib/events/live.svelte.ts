@@ -22,8 +22,11 @@ export type { StreamEvent } from './stream.svelte';
 export const events = new EventStream({
 	url: (lastId) =>
 		`${basePath()}/api/v1/events` + (lastId ? `?last_event_id=${encodeURIComponent(lastId)}` : ''),
-	// Asking who we are gets the 401 that sends the user to the login page.
-	onSessionEnded: () => void send(sessionRequest()).catch(() => undefined)
+	// Asking who we are gets the 401 that sends the user to the login page (unless the
+	// session ended because this tab logged out, and is on its way there).
+	onSessionEnded: () => {
+		if (session.status === 'authenticated') void send(sessionRequest()).catch(() => undefined);
+	}
 });
 
 /**
