@@ -25,6 +25,7 @@ from chancy_web.audit.recording import record_exception
 from chancy_web.auth.backends import AuthBackend
 from chancy_web.auth.controller import AuthController
 from chancy_web.auth.guards import CSRF_HEADER, RequireRole
+from chancy_web.background import Background, BackgroundJob
 from chancy_web.context import WebContext
 from chancy_web.errors import exception_handlers
 from chancy_web.events import EventController, events_lifespan, stream_events_ws
@@ -55,6 +56,10 @@ API_PREFIX = "/api/v1"
 SECURITY: list[dict[str, list[str]]] = [{"bearer": []}, {"session": []}]
 
 
+#: The work every chancy-web process does in the background, whatever serves requests.
+BACKGROUND_JOBS: list[BackgroundJob] = []
+
+
 def create_app(
     chancy: Chancy,
     *,
@@ -79,6 +84,8 @@ def create_app(
         )
     ctx = WebContext(chancy=chancy, auth=authentication_backend, settings=settings or Settings())
     ctx.worker = worker
+    # Work that outlives a request; each kind is one BackgroundJob (see chancy_web.background).
+    ctx.background = Background(ctx, BACKGROUND_JOBS)
 
     @asynccontextmanager
     async def lifespan(_: Litestar) -> AsyncIterator[None]:
@@ -90,8 +97,11 @@ def create_app(
                 await build_concurrently(chancy)
                 if await migrations.migrate(chancy):
                     log.info("Applied chancy-web migrations")
+            if ctx.settings.run_background:
+                ctx.background.start()
             yield
         finally:
+            await ctx.background.stop()
             if opened_here:
                 await chancy.pool.close()
 

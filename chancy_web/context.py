@@ -13,6 +13,7 @@ from litestar.di import NamedDependency
 
 from chancy_web.auth.backends import AuthBackend
 from chancy_web.auth.session_cache import SessionCache
+from chancy_web.background import Background
 from chancy_web.settings import Settings
 from chancy_web.shared_reads import SharedReads
 
@@ -47,6 +48,8 @@ class WebContext:
     reads: SharedReads = field(init=False)
     #: The web layer's share of Chancy's pool (see `chancy_web.db.pooled`).
     db_slots: asyncio.Semaphore = field(init=False)
+    #: Work that outlives a request (see `chancy_web.background`); the app fills it in.
+    background: Background = field(init=False)
 
     def __post_init__(self) -> None:
         self.sessions = SessionCache(self.settings.session_cache_s)
@@ -54,6 +57,7 @@ class WebContext:
         self.counts = TtlCache(self.settings.counts_cache_s)
         self.reads = SharedReads(enabled=self.settings.share_reads)
         self.db_slots = asyncio.Semaphore(self.settings.max_db_connections)
+        self.background = Background(self, [])
 
 
 #: A handler parameter that receives the app's WebContext.

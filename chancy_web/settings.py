@@ -46,6 +46,10 @@ class Settings:
     #: Identical job-list requests in flight at the same moment share one query and one
     #: encoded body (see `chancy_web.shared_reads`); off, every request runs its own.
     share_reads: bool = True
+    #: Run the background work (bulk operations, folding failures) in this process. Every
+    #: process that runs it shares the work through Postgres locks; turn it off only where
+    #: another chancy-web process is sure to be up.
+    run_background: bool = True
     #: Most job ids one batch action may name.
     max_batch: int = 1000
     #: Audit entries older than this are deleted by Chancy's Pruner plugin.
