@@ -7,8 +7,6 @@ value is a 400 with a readable message, never a database error.
 
 from __future__ import annotations
 
-import base64
-import binascii
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -21,6 +19,14 @@ from litestar.params import QueryParameter
 
 from chancy_web.context import Ctx
 from chancy_web.jobs.schemas import JOB_STATES, JobState
+from chancy_web.pagination import (
+    BeforeParam,
+    Cursor,
+    CursorParam,
+    LimitParam,
+    PaginationParam,
+    read_position,
+)
 from chancy_web.validation import NO_NUL, check_json_depth, check_time
 
 Operator = Literal["=", "~", ">", "<", ">=", "<="]
@@ -50,50 +56,6 @@ class Condition:
     field: str
     op: str
     value: Any
-
-
-#: Longer than any cursor this API makes; a longer one is refused before it is decoded.
-MAX_CURSOR_LENGTH = 512
-_CursorKey = Annotated[datetime, msgspec.Meta(tz=True)] | None
-_CURSOR = tuple[str, Literal["next", "prev"], _CursorKey, UUID]
-
-
-@dataclass(frozen=True)
-class Cursor:
-    """A position in a list: the sort key of a row, which way to read, and the list's order.
-
-    Every check of a cursor sent back is here: its shape (`decode`), then whether it fits
-    the list it is used on (`check_order`)."""
-
-    order: str
-    direction: Literal["next", "prev"]
-    key: datetime | None
-    id: UUID
-
-    def encode(self) -> str:
-        raw = msgspec.json.encode([self.order, self.direction, self.key, self.id])
-        return base64.urlsafe_b64encode(raw).decode().rstrip("=")
-
-    @classmethod
-    def decode(cls, text: str) -> Cursor:
-        try:
-            if len(text) > MAX_CURSOR_LENGTH:
-                raise ValueError(text)
-            raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
-            order, direction, key, id_ = msgspec.json.decode(raw, type=_CURSOR)
-            if key is not None:
-                check_time(key, "cursor")
-        except (ValueError, binascii.Error, msgspec.DecodeError, ValidationException) as exc:
-            raise ValidationException("cursor is not a cursor returned by this API") from exc
-        return cls(order=order, direction=direction, key=key, id=id_)
-
-    def check_order(self, order: str, keyed: bool) -> None:
-        """Refuse a cursor of a list in another order, or whose key does not fit the order:
-        a time when the list sorts by a time (`keyed`), none when it sorts by id alone."""
-        if self.order != order:
-            raise ValidationException("cursor belongs to a list in another order (another state)")
-        if (self.key is not None) != keyed:
-            raise ValidationException("cursor is not a cursor returned by this API")
 
 
 @dataclass(frozen=True)
@@ -178,21 +140,6 @@ def parse_filters(text: str | None) -> tuple[Condition, ...]:
     )
 
 
-# The paging parameters of every list that pages like the reference (jobs, workflows).
-LimitParam = Annotated[
-    int, QueryParameter(ge=1, description="Page size; values above the maximum are clamped")
-]
-BeforeParam = Annotated[
-    str | None,
-    QueryParameter(description="An id (the reference's paging: older ids follow) or a next_cursor"),
-]
-CursorParam = Annotated[
-    str | None, QueryParameter(description="An opaque next_cursor or prev_cursor from a page")
-]
-PaginationParam = Annotated[
-    str | None,
-    QueryParameter(description="`true` for a page envelope; otherwise a bare array (reference)"),
-]
 FiltersParam = Annotated[
     str | None,
     QueryParameter(description='JSON array of [field, operator, value], e.g. [["state","=","x"]]'),
@@ -225,9 +172,7 @@ async def provide_job_filter(
     filters: FiltersParam = None,
     view: ViewParam = "full",
 ) -> JobFilter:
-    before, cursor = before or None, cursor or None  # `?before=&cursor=` means neither
-    if before is not None and cursor is not None:
-        raise ValidationException("Pass either before or cursor, not both")
+    legacy_before, position = read_position(before, cursor)
     conditions = list(parse_filters(filters))
     if queue is not None:
         conditions.append(Condition("queue", "=", queue))
@@ -237,19 +182,12 @@ async def provide_job_filter(
     states = {c.value for c in conditions if c.field == "state"}
     if job_state is None and len(states) == 1:
         job_state = states.pop()
-    legacy_before = None
-    if before is not None:
-        # Reference clients echo next_cursor into `before`: accept both that and a job id.
-        try:
-            legacy_before = UUID(before)
-        except ValueError:
-            cursor = before
     return JobFilter(
         limit=min(limit, ctx.settings.max_page_size),
         conditions=tuple(conditions),
         state=job_state,
         before=legacy_before,
-        cursor=Cursor.decode(cursor) if cursor else None,
+        cursor=position,
         envelope=pagination == "true",
         summary=view == "summary",
     )

@@ -15,8 +15,9 @@ from msgspec import Raw
 from psycopg import sql
 
 from chancy_web.db import Reader, contains_pattern, render, table
-from chancy_web.jobs.filters import Condition, Cursor, JobFilter
+from chancy_web.jobs.filters import Condition, JobFilter
 from chancy_web.jobs.schemas import JobDetail, JobRow, JobState, JobSummary
+from chancy_web.pagination import Cursor, Direction, Page, keyset_page
 
 BASE_COLUMNS = sql.SQL(
     """id, queue, func, state, priority, attempts, max_attempts, taken_by, created_at,
@@ -84,14 +85,6 @@ ORDER_BY_STATE: dict[JobState | None, Order] = {
 }
 
 
-@dataclass(frozen=True)
-class Page:
-    items: list[JobSummary]
-    has_more: bool
-    next_cursor: Cursor | None
-    prev_cursor: Cursor | None
-
-
 #: How far a job's id timestamp (the pusher's clock) may be from its created_at (the database's).
 ID_CLOCK_SKEW = timedelta(days=1)
 
@@ -119,8 +112,8 @@ def _key(order: Order, row: JobSummary) -> Any:
     return None if order.column is None else getattr(row, order.column)
 
 
-def _cursor(order: Order, direction: str, row: JobSummary) -> Cursor:
-    return Cursor(order=order.name, direction=direction, key=_key(order, row), id=row.id)  # type: ignore[arg-type]
+def _cursor(order: Order, direction: Direction, row: JobSummary) -> Cursor:
+    return Cursor(order=order.name, direction=direction, key=_key(order, row), id=row.id)
 
 
 @dataclass(frozen=True)
@@ -168,7 +161,7 @@ def list_query(chancy: Chancy, f: JobFilter) -> ListQuery:
         where.append("id < %s")
         params.append(f.before)
 
-    backwards = f.cursor is not None and f.cursor.direction == "prev"
+    backwards = f.cursor is not None and f.cursor.backwards
     descending = order.descending != backwards
     if f.cursor is not None:
         f.cursor.check_order(order.name, keyed=order.column is not None)
@@ -196,25 +189,10 @@ def list_query(chancy: Chancy, f: JobFilter) -> ListQuery:
     return ListQuery(sql=query, params=[*params, f.limit + 1], order=order, backwards=backwards)
 
 
-async def list_jobs(db: Reader, chancy: Chancy, f: JobFilter) -> Page:
+async def list_jobs(db: Reader, chancy: Chancy, f: JobFilter) -> Page[JobSummary]:
     q = list_query(chancy, f)
-    order, backwards = q.order, q.backwards
     rows = await db.all(q.sql, q.params, _summary_rows if f.summary else _full_rows)
-
-    extra = len(rows) > f.limit
-    rows = rows[: f.limit]
-    if backwards:
-        rows.reverse()
-    # Reading forwards, more rows follow if the query found one past the page; reading
-    # backwards, the page we came from follows. Rows precede the page if we came from them.
-    has_more = True if backwards else extra
-    has_before = extra if backwards else f.cursor is not None
-    return Page(
-        items=rows,
-        has_more=has_more and bool(rows),
-        next_cursor=_cursor(order, "next", rows[-1]) if has_more and rows else None,
-        prev_cursor=_cursor(order, "prev", rows[0]) if has_before and rows else None,
-    )
+    return keyset_page(rows, f.limit, f.cursor, functools.partial(_cursor, q.order))
 
 
 @functools.cache
