@@ -20,7 +20,8 @@ from chancy_web import Api, CoreApiPlugin, create_app
 from chancy_web.context import Ctx
 from chancy_web.extensions import ExtensionError, load_api_routes
 from chancy_web.jobs.controller import JobList
-from chancy_web.jobs.filters import Condition, JobFilter
+from chancy_web.jobs.filters import JobFilter
+from chancy_web.query.filters import Condition
 from tests.conftest import auth_backend, free_port, login, make_chancy, make_job
 
 VISIBLE_QUEUE = f"visible-{uuid.uuid4().hex[:6]}"

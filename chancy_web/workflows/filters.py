@@ -1,6 +1,6 @@
 """The workflow list's query, parsed once into one typed `WorkflowFilter`.
 
-The parameters follow the job list (`chancy_web.jobs.filters`): the reference's `filters`
+The parameters follow the job list (`chancy_web.query.filters`): chancy 0.26's `filters`
 triples (here only `state` and `name`, as in the reference), `limit`, `before` (a workflow id
 or a cursor) and `pagination=true`, plus opaque `cursor`s in both directions.
 """
@@ -14,7 +14,6 @@ from litestar.exceptions import ValidationException
 from litestar.params import QueryParameter
 
 from chancy_web.context import Ctx
-from chancy_web.jobs.filters import Condition, FiltersParam, parse_triples
 from chancy_web.pagination import (
     BeforeParam,
     Cursor,
@@ -23,6 +22,7 @@ from chancy_web.pagination import (
     PaginationParam,
     read_position,
 )
+from chancy_web.query.filters import Condition, FiltersParam, parse_triples
 from chancy_web.validation import NO_NUL
 from chancy_web.workflows.schemas import WORKFLOW_STATES, WorkflowState
 

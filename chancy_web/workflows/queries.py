@@ -14,11 +14,11 @@ from chancy import Chancy
 from psycopg import sql
 from psycopg.rows import class_row, dict_row
 
-from chancy_web.crons.schemas import JobTemplate
 from chancy_web.db import Reader, contains_pattern, table
-from chancy_web.jobs.filters import Condition
-from chancy_web.jobs.queries import ERROR
+from chancy_web.job_template import JobTemplate
 from chancy_web.pagination import Cursor, Direction, Page, keyset_page
+from chancy_web.query.columns import ERROR
+from chancy_web.query.filters import Condition
 from chancy_web.workflows.filters import ORDER, WorkflowFilter
 from chancy_web.workflows.schemas import (
     WorkflowDetail,

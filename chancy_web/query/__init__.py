@@ -1,0 +1,1 @@
+"""Selecting jobs: what every resource that lists, counts or acts on jobs shares."""
