@@ -80,7 +80,7 @@ def test_the_core_plugin_is_the_reference_cores_and_exported():
 def test_the_core_is_loaded_first_and_listed_on_the_api_plugin():
     api = Api(authentication_backend=auth_backend())
     app = Chancy("postgresql:///unused", plugins=[api], no_default_plugins=True)
-    load_api_routes(api, app)
+    load_api_routes(api, app, CoreApiPlugin)
     assert api.plugins == [CoreApiPlugin]
 
 
@@ -118,7 +118,7 @@ def test_two_unrelated_core_subclasses_are_refused():
     api.plugins += [OneQueueCore, OtherCore]
     app = Chancy("postgresql:///unused", plugins=[api], no_default_plugins=True)
     with pytest.raises(ExtensionError, match="Only one core API plugin"):
-        load_api_routes(api, app)
+        load_api_routes(api, app, CoreApiPlugin)
 
 
 def test_a_subclass_of_a_core_subclass_replaces_both():
@@ -128,5 +128,5 @@ def test_a_subclass_of_a_core_subclass_replaces_both():
     api = Api(authentication_backend=auth_backend())
     api.plugins += [OneQueueCore, Narrower]
     app = Chancy("postgresql:///unused", plugins=[api], no_default_plugins=True)
-    load_api_routes(api, app)
+    load_api_routes(api, app, CoreApiPlugin)
     assert api.plugins == [Narrower]
