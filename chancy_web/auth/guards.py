@@ -23,18 +23,13 @@ from litestar.types import ASGIApp, Receive, Scope, Send
 from chancy_web.auth.roles import Role
 from chancy_web.auth.schemas import SessionInfo, User
 from chancy_web.auth.sessions import load_session
-from chancy_web.context import WebContext
+from chancy_web.context import web_context
 from chancy_web.db import pooled
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 CSRF_HEADER = "x-csrf-token"
 #: Where the guard leaves what it found, for handlers that describe the session.
 SESSION_SCOPE_KEY = "chancy_web.session"
-
-
-def web_context(connection: ASGIConnection) -> WebContext:  # type: ignore[type-arg]
-    ctx: WebContext = connection.app.state["chancy_web"]
-    return ctx
 
 
 def read_token(connection: ASGIConnection, cookie_name: str) -> tuple[str, bool] | None:  # type: ignore[type-arg]
@@ -47,7 +42,7 @@ def read_token(connection: ASGIConnection, cookie_name: str) -> tuple[str, bool]
 
 
 async def authenticate(connection: ASGIConnection) -> User:  # type: ignore[type-arg]
-    ctx = web_context(connection)
+    ctx = web_context(connection.app)
     found = read_token(connection, ctx.settings.session_cookie)
     if found is None:
         user = await ctx.auth.authenticate(connection)

@@ -17,12 +17,13 @@ from litestar.enums import ScopeType
 from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
 from psycopg_pool import PoolTimeout
 
-from chancy_web.auth.guards import authenticate, read_token, web_context
+from chancy_web.auth.guards import authenticate, read_token
 from chancy_web.auth.origins import origin_allowed
 from chancy_web.auth.roles import Role
 from chancy_web.auth.schemas import User
 from chancy_web.auth.session_cache import digest
 from chancy_web.auth.sessions import load_session
+from chancy_web.context import web_context
 from chancy_web.db import pooled
 from chancy_web.validation import printable
 
@@ -41,7 +42,7 @@ async def authenticate_stream(
 
     Database errors propagate (see `UNAVAILABLE`).
     """
-    ctx = web_context(connection)
+    ctx = web_context(connection.app)
     found = read_token(connection, ctx.settings.session_cookie)
     try:
         if found is not None or not query_token:
@@ -72,7 +73,7 @@ def session_of(
 ) -> bytes | None:
     """The digest of the session token a stream is opened with (see `authenticate_stream`),
     by which a logout finds the stream; None when the auth backend vouched by other means."""
-    found = read_token(connection, web_context(connection).settings.session_cookie)
+    found = read_token(connection, web_context(connection.app).settings.session_cookie)
     token = found[0] if found is not None else query_token
     return digest(token) if token else None
 

@@ -15,17 +15,14 @@ from litestar.openapi import ResponseSpec
 from litestar.params import HeaderParameter, QueryParameter
 from litestar.response import ServerSentEvent, ServerSentEventMessage
 
-from chancy_web.auth.session_cache import digest
-from chancy_web.context import WebContext
+from chancy_web.context import Ctx, web_context
 from chancy_web.events import access
 from chancy_web.events.fanout import TOPICS_PATTERN, control, encode, parse_topics
-from chancy_web.events.listener import EventListener
+from chancy_web.events.listener import SESSION_ENDED, EventListener
 from chancy_web.events.schemas import StreamClosed, StreamEvent, StreamHeartbeat
 
-STATE_KEY = "chancy_web.events"
 #: Milliseconds an EventSource waits before reconnecting after the stream ends.
 RETRY_MS = 3_000
-SESSION_ENDED = "Session ended"
 
 CATALOGUE = """\
 One stream of the cluster's Chancy events, read from Postgres LISTEN on `{prefix}events`, so
@@ -67,36 +64,18 @@ best effort, from a small per-process ring; otherwise `stream.open` reports a ga
 """
 
 
-def listener_for(app: Litestar) -> EventListener:
-    """The app's event listener, made on first use (not started until something subscribes or
-    the app starts). Put one in `app.state[STATE_KEY]` beforehand to tune it."""
-    listener: EventListener | None = app.state.get(STATE_KEY)
-    if listener is None:
-        ctx: WebContext = app.state["chancy_web"]
-        listener = app.state[STATE_KEY] = EventListener(ctx.chancy)
-    return listener
-
-
 @asynccontextmanager
 async def events_lifespan(app: Litestar) -> AsyncIterator[None]:
     """Listen from start-up, so the first client misses nothing; at shutdown end every stream."""
-    listener_for(app).start()
+    web_context(app).listener.start()
     try:
         yield
     finally:
-        await listener_for(app).stop()
+        await web_context(app).listener.stop()
 
 
-def end_session_streams(app: Litestar, token: str) -> None:
-    """End at once the streams this process holds for the session of `token` (logged out);
-    other replicas' streams end at their next session check."""
-    listener: EventListener | None = app.state.get(STATE_KEY)
-    if listener is not None:
-        listener.end_session(digest(token), SESSION_ENDED)
-
-
-def provide_listener(request: Request) -> EventListener:  # type: ignore[type-arg]
-    return listener_for(request.app)
+def provide_listener(ctx: Ctx) -> EventListener:
+    return ctx.listener
 
 
 def _message(event: StreamEvent, retry: int | None = None) -> ServerSentEventMessage:

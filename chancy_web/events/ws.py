@@ -22,10 +22,10 @@ from litestar.exceptions import WebSocketDisconnect
 from litestar.params import FromQuery
 from litestar.status_codes import WS_1008_POLICY_VIOLATION
 
+from chancy_web.context import web_context
 from chancy_web.events import access
-from chancy_web.events.controller import SESSION_ENDED, listener_for
 from chancy_web.events.fanout import Subscription, control, encode, parse_topics
-from chancy_web.events.listener import EventListener
+from chancy_web.events.listener import SESSION_ENDED, EventListener
 from chancy_web.events.schemas import StreamClosed
 
 WS_GOING_AWAY = 1001
@@ -84,7 +84,7 @@ async def stream_events_ws(
         await socket.close(code=WS_1008_POLICY_VIOLATION, reason="Authentication required")
         return
 
-    listener = listener_for(socket.app)
+    listener = web_context(socket.app).listener
     await socket.accept()
     sub, opened = listener.subscribe(wanted, session=access.session_of(socket, token))
     try:
