@@ -26,10 +26,11 @@ from chancy_web.auth.backends import AuthBackend, check_backend
 from chancy_web.auth.controller import AuthController
 from chancy_web.auth.guards import CSRF_HEADER, RequireRole
 from chancy_web.background import Background, BackgroundJob
-from chancy_web.context import WebContext
+from chancy_web.context import STATE_KEY, WebContext
 from chancy_web.core import CoreApiPlugin
 from chancy_web.errors import exception_handlers
-from chancy_web.events import EventController, events_lifespan, stream_events_ws
+from chancy_web.events.controller import EventController, events_lifespan
+from chancy_web.events.ws import stream_events_ws
 from chancy_web.extensions import API_PREFIX, api_host, is_public, load_api_routes
 from chancy_web.jobs.controller import JobController
 from chancy_web.migrations.indexes import build_concurrently
@@ -136,7 +137,7 @@ def create_app(
         dependencies={
             "ctx": Provide(lambda: ctx, use_cache=True, sync_to_thread=False),
         },
-        state=State({"chancy_web": ctx}),
+        state=State({STATE_KEY: ctx}),
         lifespan=[lifespan, events_lifespan],
         exception_handlers=exception_handlers,
         after_exception=[record_exception],

@@ -10,15 +10,14 @@ from litestar.params import FromPath, JSONBody
 from chancy_web.audit.recording import audited
 from chancy_web.auth.roles import Role
 from chancy_web.context import Ctx
-from chancy_web.db import connect, read
+from chancy_web.db import read
 from chancy_web.errors import ConflictException
-from chancy_web.jobs import actions, counts, queries
+from chancy_web.jobs import actions, queries
 from chancy_web.jobs.filters import JobFilter
 from chancy_web.jobs.schemas import (
     BatchResult,
     JobActionResult,
     JobBatch,
-    JobCounts,
     JobDetail,
     JobPage,
     JobRow,
@@ -26,6 +25,8 @@ from chancy_web.jobs.schemas import (
     JobSummaryPage,
 )
 from chancy_web.pagination import page_struct
+from chancy_web.query.counts import shared_job_counts
+from chancy_web.query.schemas import JobCounts
 from chancy_web.shared_reads import json_body, request_key
 
 JobList = JobPage | JobSummaryPage | list[JobRow] | list[JobSummary]
@@ -70,8 +71,7 @@ class JobController(Controller):
             async with read(ctx) as db:
                 return await queries.list_functions(db, ctx.chancy)
 
-        functions: list[str] = await ctx.functions.get(fetch)
-        return functions
+        return await ctx.functions.get(fetch)
 
     @get(
         "/counts",
@@ -80,12 +80,7 @@ class JobController(Controller):
         description="Computed at most once per `counts_cache_s` seconds, shared by all viewers.",
     )
     async def count_jobs(self, ctx: Ctx) -> JobCounts:
-        async def fetch() -> JobCounts:
-            async with connect(ctx) as db:
-                return await counts.count_jobs(db, ctx.chancy, ctx.settings.counts_exact_limit)
-
-        job_counts: JobCounts = await ctx.counts.get(fetch)
-        return job_counts
+        return await shared_job_counts(ctx)
 
     @post(
         "/",
