@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -32,6 +33,8 @@ from chancy_web.errors import exception_handlers
 from chancy_web.events.controller import EventController, events_lifespan
 from chancy_web.events.ws import stream_events_ws
 from chancy_web.extensions import API_PREFIX, api_host, is_public, load_api_routes
+from chancy_web.failures import fold
+from chancy_web.failures.controller import FailureController
 from chancy_web.jobs.controller import JobController
 from chancy_web.migrations.indexes import build_concurrently
 from chancy_web.prometheus.controller import get_prometheus_metrics
@@ -57,7 +60,16 @@ SECURITY: list[dict[str, list[str]]] = [{"bearer": []}, {"session": []}]
 
 
 #: The work every chancy-web process does in the background, whatever serves requests.
-BACKGROUND_JOBS: list[BackgroundJob[WebContext]] = []
+BACKGROUND_JOBS: list[BackgroundJob[WebContext]] = [fold.JOB]
+
+
+def _background_jobs(settings: Settings) -> list[BackgroundJob[WebContext]]:
+    """BACKGROUND_JOBS, with the intervals an app's settings choose."""
+    intervals = {fold.NAME: settings.failure_fold_interval_s}
+    return [
+        replace(job, interval_s=intervals[job.name]) if job.name in intervals else job
+        for job in BACKGROUND_JOBS
+    ]
 
 
 def create_app(
@@ -81,7 +93,7 @@ def create_app(
     ctx = WebContext(chancy=chancy, auth=authentication_backend, settings=settings or Settings())
     ctx.worker = worker
     # Work that outlives a request; each kind is one BackgroundJob (see chancy_web.background).
-    ctx.background = Background(ctx, BACKGROUND_JOBS)
+    ctx.background = Background(ctx, _background_jobs(ctx.settings))
 
     @asynccontextmanager
     async def lifespan(_: Litestar) -> AsyncIterator[None]:
@@ -116,6 +128,7 @@ def create_app(
             SystemController,
             AuditController,
             EventController,
+            FailureController,
             *(r for r in plugin_routes if not is_public(r)),
             *extra_route_handlers,
         ],
