@@ -26,6 +26,8 @@ from chancy_web.auth.backends import AuthBackend
 from chancy_web.auth.controller import AuthController
 from chancy_web.auth.guards import CSRF_HEADER, RequireRole
 from chancy_web.background import Background, BackgroundJob
+from chancy_web.bulk.controller import BulkController
+from chancy_web.bulk.runner import BULK
 from chancy_web.context import WebContext
 from chancy_web.errors import exception_handlers
 from chancy_web.events import EventController, events_lifespan, stream_events_ws
@@ -57,7 +59,7 @@ SECURITY: list[dict[str, list[str]]] = [{"bearer": []}, {"session": []}]
 
 
 #: The work every chancy-web process does in the background, whatever serves requests.
-BACKGROUND_JOBS: list[BackgroundJob] = []
+BACKGROUND_JOBS: list[BackgroundJob] = [BULK]
 
 
 def create_app(
@@ -116,6 +118,7 @@ def create_app(
         security=SECURITY,
         route_handlers=[
             JobController,
+            BulkController,
             QueueController,
             WorkerController,
             SystemController,
