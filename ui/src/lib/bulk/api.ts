@@ -20,7 +20,9 @@ export async function createBulk(
 	q: string,
 	expected: number
 ): Promise<BulkOperation> {
-	const { data } = await api.POST('/api/v1/jobs/bulk', { body: { action, q, expected, dry_run: false } });
+	const { data } = await api.POST('/api/v1/jobs/bulk', {
+		body: { action, q, expected, dry_run: false }
+	});
 	if (data === undefined) throw new Error('Empty response');
 	return data as BulkOperation;
 }
