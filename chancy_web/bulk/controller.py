@@ -13,13 +13,14 @@ from litestar import Controller, Request, Response, get, post
 from litestar.exceptions import NotFoundException, PermissionDeniedException, ValidationException
 from litestar.openapi import ResponseSpec
 from litestar.params import FromPath, JSONBody, QueryParameter
+from psycopg import AsyncConnection
 
 from chancy_web.audit.recording import audited
 from chancy_web.auth.roles import Role
 from chancy_web.bulk import queries
 from chancy_web.bulk.schemas import BulkOperation, BulkOperationList, BulkPreview, BulkRequest
-from chancy_web.bulk.selection import select
-from chancy_web.context import Ctx
+from chancy_web.bulk.selection import Bounds, Selection, fix_bounds, select
+from chancy_web.context import Ctx, WebContext
 from chancy_web.db import Reader, connect, read, table
 from chancy_web.errors import ConflictException
 
@@ -66,20 +67,15 @@ class BulkController(Controller):
                 "expected is required: send the count a dry run (dry_run: true) answered"
             )
         now = datetime.now(UTC)
-        sel = select(data.q, jobs=table(ctx.chancy, "jobs"), now=now, settings=ctx.settings)
+        jobs = table(ctx.chancy, "jobs")
+        sel = select(data.q, jobs=jobs, now=now, settings=ctx.settings)
         if data.dry_run:
             async with connect(ctx) as db:
-                upper = await queries.newest_id(db, ctx.chancy)
-                preview = await queries.count_matching(
-                    db, ctx.chancy, sel, upper, ctx.settings.counts_exact_limit
-                )
+                preview, _ = await _count(ctx, db, data.q, sel, now)
             return Response(preview, status_code=200)
         assert data.expected is not None
         async with audited(ctx, request) as op:
-            upper = await queries.newest_id(op.db, ctx.chancy)
-            preview = await queries.count_matching(
-                op.db, ctx.chancy, sel, upper, ctx.settings.counts_exact_limit
-            )
+            preview, bounds = await _count(ctx, op.db, data.q, sel, now)
             allowed = queries.tolerance(data.expected, preview.estimated)
             if abs(preview.matched - data.expected) > allowed:
                 raise ConflictException(
@@ -92,7 +88,7 @@ class BulkController(Controller):
                 ctx.chancy,
                 action=data.action,
                 q=data.q,
-                upper=upper,
+                bounds=bounds,
                 preview=preview,
                 username=user.username,
                 role=user.role.value,
@@ -161,3 +157,17 @@ class BulkController(Controller):
             await queries.announce_finished(op.db, ctx.chancy, found, role)
             op.detail.update(processed=found.processed, matched=found.matched)
         return found
+
+
+async def _count(
+    ctx: WebContext, db: AsyncConnection, q: str, sel: Selection, now: datetime
+) -> tuple[BulkPreview, Bounds]:
+    """How many jobs the set holds if it is fixed now, and its bounds."""
+    jobs = table(ctx.chancy, "jobs")
+    bounds = await fix_bounds(db, jobs, sel, ctx.settings)
+    if bounds.lower is not None:  # bounded: count within the window just read
+        sel = select(q, jobs=jobs, now=now, settings=ctx.settings, bounds=bounds)
+    preview = await queries.count_matching(
+        db, ctx.chancy, sel, bounds.upper, ctx.settings.counts_exact_limit
+    )
+    return preview, bounds

@@ -14,7 +14,7 @@ from psycopg.rows import class_row, dict_row
 
 from chancy_web.audit.queries import AuditRecord, record
 from chancy_web.bulk.schemas import BulkOperation, BulkPreview
-from chancy_web.bulk.selection import Selection
+from chancy_web.bulk.selection import Bounds, Selection
 from chancy_web.db import Reader, table
 
 #: The columns of BulkOperation, from the operations table.
@@ -31,21 +31,12 @@ def tolerance(expected: int, estimated: bool) -> int:
     return max(10, expected // (10 if estimated else 50))
 
 
-async def newest_id(conn: AsyncConnection, chancy: Chancy) -> UUID | None:
-    """The highest job id now: the set's upper bound, so that later jobs are never touched
-    (ids start with their creation time)."""
-    cursor = await conn.execute(
-        sql.SQL("SELECT id FROM {} ORDER BY id DESC LIMIT 1").format(table(chancy, "jobs"))
-    )
-    row = await cursor.fetchone()
-    return row[0] if row else None
-
-
 async def count_matching(
     conn: AsyncConnection, chancy: Chancy, sel: Selection, upper: UUID | None, exact_limit: int
 ) -> BulkPreview:
-    """How many jobs up to `upper` `sel` matches: exact up to `exact_limit`, past that the
-    planner's estimate (counting millions of rows would hold the request for seconds)."""
+    """How many jobs up to `upper` (see `selection.fix_bounds`) `sel` matches: exact up to
+    `exact_limit`, past that the planner's estimate (counting millions of rows would hold the
+    request for seconds)."""
     if upper is None:
         return BulkPreview(matched=0, estimated=False)
     matching = sql.SQL("SELECT 1 FROM {jobs} AS j WHERE j.id <= %s AND ({where})").format(
@@ -74,7 +65,7 @@ async def create_operation(
     *,
     action: str,
     q: str,
-    upper: UUID | None,
+    bounds: Bounds,
     preview: BulkPreview,
     username: str,
     role: str,
@@ -84,9 +75,9 @@ async def create_operation(
         await cursor.execute(
             sql.SQL(
                 """
-                INSERT INTO {ops} (id, action, q, upper_id, matched, estimated, created_by,
-                                   created_role, created_at)
-                VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)
+                INSERT INTO {ops} (id, action, q, lower_id, upper_id, matched, estimated,
+                                   created_by, created_role, created_at)
+                VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)
                 RETURNING {columns}
                 """
             ).format(ops=table(chancy, "web_bulk_operations"), columns=COLUMNS),
@@ -94,7 +85,8 @@ async def create_operation(
                 chancy_uuid(),
                 action,
                 q,
-                upper,
+                bounds.lower,
+                bounds.upper,
                 preview.matched,
                 preview.estimated,
                 username,

@@ -29,7 +29,7 @@ from psycopg.rows import class_row, dict_row
 from chancy_web.background import BackgroundJob
 from chancy_web.bulk import queries
 from chancy_web.bulk.schemas import BulkOperation
-from chancy_web.bulk.selection import Selection, select
+from chancy_web.bulk.selection import Bounds, Selection, select
 from chancy_web.db import connect, table
 
 if TYPE_CHECKING:
@@ -49,6 +49,7 @@ class Claimed:
     id: UUID
     action: str
     q: str
+    lower_id: UUID | None
     upper_id: UUID | None
     cursor: UUID | None
     created_by: str
@@ -79,7 +80,8 @@ async def _claim(conn: AsyncConnection, chancy: Chancy) -> Claimed | None:
         await cursor.execute(
             sql.SQL(
                 """
-                SELECT id, action, q, upper_id, cursor, created_by, created_role, created_at
+                SELECT id, action, q, lower_id, upper_id, cursor, created_by, created_role,
+                    created_at
                 FROM {ops} WHERE state IN ('queued', 'running')
                 ORDER BY created_at LIMIT 1 FOR UPDATE SKIP LOCKED
                 """
@@ -93,7 +95,8 @@ async def run_chunk(conn: AsyncConnection, ctx: WebContext, op: Claimed) -> None
     chancy = ctx.chancy
     jobs = table(chancy, "jobs")
     try:
-        sel = select(op.q, jobs=jobs, now=op.created_at, settings=ctx.settings)
+        bounds = Bounds(op.lower_id, op.upper_id)
+        sel = select(op.q, jobs=jobs, now=op.created_at, settings=ctx.settings, bounds=bounds)
     except ValidationException as exc:  # a query this version no longer understands
         await _record(conn, ctx, op, op.cursor, Outcome(0, 0), done=True, error=str(exc.detail))
         return
@@ -102,32 +105,41 @@ async def run_chunk(conn: AsyncConnection, ctx: WebContext, op: Claimed) -> None
         return
 
     size = min(ctx.settings.bulk_chunk_size, 1000)
+    # A bounded query's set starts at its window; the walk need not pass the jobs before it.
     start, hits = op.cursor, []
+    first = op.lower_id if op.cursor is None else None
     # Windows without a match (the set's jobs are often a few among many) are passed over in
     # the same chunk, a few at a time, so that walking to them costs few transactions.
     for _ in range(WINDOWS_PER_CHUNK):
-        window_end = await _window_end(conn, jobs, start, op.upper_id)
-        hits = await _lock_matching(conn, jobs, sel, start, window_end, size)
+        window_end = await _window_end(conn, jobs, start, first, op.upper_id)
+        hits = await _lock_matching(conn, jobs, sel, start, first, window_end, size)
         if hits or window_end == op.upper_id:
             break
-        start = window_end
+        start, first = window_end, None
     outcome = await ACTIONS[op.action](conn, chancy, op, hits)
     full = len(hits) == size
     new_cursor = hits[-1][0] if full else window_end
     await _record(conn, ctx, op, new_cursor, outcome, done=not full and window_end == op.upper_id)
 
 
-def _after(start: UUID | None) -> tuple[sql.Composable, list[UUID]]:
-    if start is None:
-        return sql.SQL(""), []
-    return sql.SQL("j.id > %s AND "), [start]
+def _after(start: UUID | None, first: UUID | None) -> tuple[sql.Composable, list[UUID]]:
+    """The walk's lower bound: after the last id done, or from the set's first id."""
+    if start is not None:
+        return sql.SQL("j.id > %s AND "), [start]
+    if first is not None:
+        return sql.SQL("j.id >= %s AND "), [first]
+    return sql.SQL(""), []
 
 
 async def _window_end(
-    conn: AsyncConnection, jobs: sql.Identifier, start: UUID | None, upper: UUID
+    conn: AsyncConnection,
+    jobs: sql.Identifier,
+    start: UUID | None,
+    first: UUID | None,
+    upper: UUID,
 ) -> UUID:
     """The id SCAN_WINDOW ids after `start`, or `upper` if the set ends sooner."""
-    lower, params = _after(start)
+    lower, params = _after(start, first)
     cursor = await conn.execute(
         sql.SQL(
             "SELECT j.id FROM {jobs} AS j WHERE {lower} j.id <= %s ORDER BY j.id OFFSET %s LIMIT 1"
@@ -143,6 +155,7 @@ async def _lock_matching(
     jobs: sql.Identifier,
     sel: Selection,
     start: UUID | None,
+    first: UUID | None,
     end: UUID,
     size: int,
 ) -> list[tuple[UUID, str]]:
@@ -151,7 +164,7 @@ async def _lock_matching(
     Locking re-reads each row as it is now, so a job that no longer matches (retried by hand
     meanwhile) is left out rather than acted on.
     """
-    lower, params = _after(start)
+    lower, params = _after(start, first)
     cursor = await conn.execute(
         sql.SQL(
             "SELECT j.id, j.state FROM {jobs} AS j WHERE {lower} j.id <= %s AND ({where}) "

@@ -1,66 +1,64 @@
-"""The jobs a bulk operation acts on: a query (`q`) compiled to a condition over the jobs
-table aliased `j`, the one place bulk depends on the query language.
+"""The jobs a bulk operation acts on: its query (`q`, the search language of
+`chancy_web.query`) compiled to a condition over the jobs table aliased `j`, and the bounds
+that fix the set when the operation is created.
 
-Until the shared query language (`chancy_web.query`) lands, a small stand-in understands
-space-separated `state:a,b`, `queue:x`, `func:x` (exact) / `func:~x` (contains) and `id:x`
-terms, ANDed; anything else is a 400.
+A query that no index serves is bounded to the newest `settings.search_window` jobs, as the
+jobs list bounds it; for an operation that window is read once, at creation, and kept
+(`lower_id`..`upper_id`), so that jobs pushed meanwhile neither enter the set nor push older
+ones out of it.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 from uuid import UUID
 
 from litestar.exceptions import ValidationException
-from psycopg import sql
+from psycopg import AsyncConnection, sql
 
-from chancy_web.db import contains_pattern
-from chancy_web.jobs.schemas import JOB_STATES
+from chancy_web.query import QueryError, Selection, compile_query, search_window
 from chancy_web.settings import Settings
 
-MAX_QUERY_LENGTH = 2000
+__all__ = ["Bounds", "Selection", "fix_bounds", "select"]
 
 
 @dataclass(frozen=True)
-class Selection:
-    where: sql.Composable
-    params: list[Any]
+class Bounds:
+    #: The oldest id of a bounded search's window; None when the query is not bounded.
+    lower: UUID | None
+    #: The newest job id when the operation was created; None when there were no jobs.
+    upper: UUID | None
 
 
-def select(q: str, *, jobs: sql.Identifier, now: datetime, settings: Settings) -> Selection:
-    """`q` as a condition over `jobs` (aliased `j`), relative times read against `now`.
+def select(
+    q: str,
+    *,
+    jobs: sql.Identifier,
+    now: datetime,
+    settings: Settings,
+    bounds: Bounds | None = None,
+) -> Selection:
+    """`q` as a condition over `jobs` (`j`), relative times read against `now`, within the
+    window of `bounds` if it has one. A query that does not parse is a 400 saying where."""
+    window = (bounds.lower, bounds.upper) if bounds and bounds.lower and bounds.upper else None
+    try:
+        return compile_query(q, table=jobs, now=now, settings=settings, window=window)
+    except QueryError as exc:
+        raise ValidationException(
+            exc.message, extra={"position": exc.position, "expected": exc.expected}
+        ) from None
 
-    Raises a 400 (ValidationException) when `q` is not a query.
-    """
-    if len(q) > MAX_QUERY_LENGTH:
-        raise ValidationException(f"q is longer than {MAX_QUERY_LENGTH} characters")
-    clauses: list[sql.Composable] = []
-    params: list[Any] = []
-    for term in q.split():
-        name, colon, value = term.partition(":")
-        if not colon or not value:
-            raise ValidationException(f"Unknown search term {term[:100]!r}")
-        if name == "state":
-            states = value.split(",")
-            if any(s not in JOB_STATES for s in states):
-                raise ValidationException(f"state: expects one of {', '.join(JOB_STATES)}")
-            clauses.append(sql.SQL("j.state = ANY(%s)"))
-            params.append(states)
-        elif name in ("queue", "func") and value.startswith("~"):
-            clauses.append(sql.SQL("{} ILIKE %s").format(sql.Identifier("j", name)))
-            params.append(contains_pattern(value[1:]))
-        elif name in ("queue", "func"):
-            clauses.append(sql.SQL("{} = %s").format(sql.Identifier("j", name)))
-            params.append(value)
-        elif name == "id":
-            try:
-                params.append(UUID(value))
-            except ValueError:
-                raise ValidationException("id: expects a job id") from None
-            clauses.append(sql.SQL("j.id = %s"))
-        else:
-            raise ValidationException(f"Unknown search qualifier {name[:100]!r}")
-    where = sql.SQL(" AND ").join(clauses) if clauses else sql.SQL("TRUE")
-    return Selection(where=where, params=params)
+
+async def fix_bounds(
+    conn: AsyncConnection, jobs: sql.Identifier, sel: Selection, settings: Settings
+) -> Bounds:
+    """The set's bounds as of now: the newest id, and for a bounded query its window."""
+    if sel.bounded:
+        window = await search_window(conn, jobs, settings.search_window)
+        return Bounds(*window) if window else Bounds(None, None)
+    cursor = await conn.execute(
+        sql.SQL("SELECT id FROM {} ORDER BY id DESC LIMIT 1").format(jobs)
+    )
+    row = await cursor.fetchone()
+    return Bounds(None, row[0] if row else None)

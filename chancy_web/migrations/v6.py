@@ -11,7 +11,8 @@ class V6Migration(Migration):
 
     An operation's set is fixed when it is created: the query (compiled against `now`, its
     creation time, so that `created:>-1h` means the same hour at every chunk) and `upper_id`,
-    the newest job id at that moment. `cursor` is the last job id done: each chunk walks
+    the newest job id at that moment (and `lower_id`, for a query bounded to the newest jobs,
+    the oldest id of that window). `cursor` is the last job id done: each chunk walks
     `cursor < id <= upper_id` by keyset and commits its progress with its work.
     """
 
@@ -23,6 +24,7 @@ class V6Migration(Migration):
                     id UUID PRIMARY KEY,
                     action TEXT NOT NULL,
                     q TEXT NOT NULL,
+                    lower_id UUID,
                     upper_id UUID,
                     state TEXT NOT NULL DEFAULT 'queued',
                     matched BIGINT NOT NULL,

@@ -8,10 +8,11 @@ import uuid
 
 import msgspec
 import psycopg
+from litestar.testing import AsyncTestClient
 from psycopg import sql
 
 from tests.bulk.jobs import fresh_queue, insert_jobs, run_bulk, states, wait_finished
-from tests.conftest import login
+from tests.conftest import login, web_app
 
 
 async def test_dry_run_counts_and_changes_nothing(client, admin, chancy):
@@ -45,6 +46,46 @@ async def test_expected_is_required_and_a_moved_count_is_409(client, admin, chan
     assert near.status_code == 202, near.text
     done = await wait_finished(client, admin, near.json()["id"])
     assert (done["state"], done["matched"], done["succeeded"]) == ("done", 30, 30)
+
+
+async def test_a_query_that_does_not_parse_is_a_positioned_400(client, admin):
+    body = {"action": "retry", "q": "state:failed nonsense:1", "dry_run": True}
+    response = await client.post("/api/v1/jobs/bulk", json=body, headers=admin)
+    assert response.status_code == 400
+    assert response.json()["detail"] == "Unknown qualifier: nonsense"
+    assert response.json()["extra"]["position"] == 13
+    assert "state" in response.json()["extra"]["expected"]
+
+
+async def test_a_bounded_query_keeps_the_window_read_at_creation(dsn, chancy):
+    # kwargs without the search indexes: bounded to the newest `search_window` jobs, here 50.
+    async with AsyncTestClient(web_app(dsn, search_window=50)) as small:
+        admin = await login(small)
+        queue = fresh_queue()
+        older = await insert_jobs(chancy, chancy.prefix, 30, queue, "pending")
+        newest = await insert_jobs(chancy, chancy.prefix, 50, queue, "pending")
+        q = f"queue:{queue} -kwargs.never:*"
+        preview = await small.post(
+            "/api/v1/jobs/bulk", json={"action": "cancel", "q": q, "dry_run": True}, headers=admin
+        )
+        assert preview.json() == {"matched": 50, "estimated": False}
+        created = await small.post(
+            "/api/v1/jobs/bulk", json={"action": "cancel", "q": q, "expected": 50}, headers=admin
+        )
+        assert created.status_code == 202
+        later = await insert_jobs(chancy, chancy.prefix, 20, queue, "pending")
+        done = await wait_finished(small, admin, created.json()["id"])
+    assert (done["state"], done["succeeded"]) == ("done", 50)
+    async with chancy.pool.connection() as conn:
+        cursor = await conn.execute(
+            sql.SQL("SELECT id, state FROM {} WHERE queue = %s").format(
+                sql.Identifier(f"{chancy.prefix}jobs")
+            ),
+            (queue,),
+        )
+        by_id = dict(await cursor.fetchall())
+    assert {by_id[i] for i in newest} == {"failed"}
+    assert {by_id[i] for i in [*older, *later]} == {"pending"}
 
 
 async def test_a_bad_query_or_action_is_400(client, admin):

@@ -22,7 +22,7 @@ from chancy_web import Api
 from chancy_web.auth.backends import SimpleAuthBackend
 from chancy_web.bulk import queries
 from chancy_web.bulk.runner import step
-from chancy_web.bulk.selection import select
+from chancy_web.bulk.selection import fix_bounds, select
 from chancy_web.context import WebContext
 from chancy_web.settings import Settings
 from tests.bulk.jobs import fresh_queue, insert_jobs, states, wait_finished
@@ -56,16 +56,17 @@ async def own_database(server_dsn: str) -> AsyncIterator[tuple[str, Chancy]]:
 async def create(chancy: Chancy, action: str, q: str) -> uuid.UUID:
     """An operation as the API creates it (the API's own checks are tested elsewhere)."""
     now = datetime.now(UTC)
-    sel = select(q, jobs=sql.Identifier(f"{chancy.prefix}jobs"), now=now, settings=Settings())
+    jobs = sql.Identifier(f"{chancy.prefix}jobs")
+    sel = select(q, jobs=jobs, now=now, settings=Settings())
     async with chancy.pool.connection() as conn:
-        upper = await queries.newest_id(conn, chancy)
-        preview = await queries.count_matching(conn, chancy, sel, upper, 100_000)
+        bounds = await fix_bounds(conn, jobs, sel, Settings())
+        preview = await queries.count_matching(conn, chancy, sel, bounds.upper, 100_000)
         op = await queries.create_operation(
             conn,
             chancy,
             action=action,
             q=q,
-            upper=upper,
+            bounds=bounds,
             preview=preview,
             username="admin",
             role="admin",
