@@ -27,6 +27,8 @@ from chancy_web.auth.backends import AuthBackend, check_backend
 from chancy_web.auth.controller import AuthController
 from chancy_web.auth.guards import CSRF_HEADER, RequireRole
 from chancy_web.background import Background, BackgroundJob
+from chancy_web.bulk.controller import BulkController
+from chancy_web.bulk.runner import BULK
 from chancy_web.context import STATE_KEY, WebContext
 from chancy_web.core import CoreApiPlugin
 from chancy_web.errors import exception_handlers
@@ -60,7 +62,7 @@ SECURITY: list[dict[str, list[str]]] = [{"bearer": []}, {"session": []}]
 
 
 #: The work every chancy-web process does in the background, whatever serves requests.
-BACKGROUND_JOBS: list[BackgroundJob[WebContext]] = [fold.JOB]
+BACKGROUND_JOBS: list[BackgroundJob[WebContext]] = [fold.JOB, BULK]
 
 
 def _background_jobs(settings: Settings) -> list[BackgroundJob[WebContext]]:
@@ -123,6 +125,7 @@ def create_app(
         security=SECURITY,
         route_handlers=[
             JobController,
+            BulkController,
             QueueController,
             WorkerController,
             SystemController,
