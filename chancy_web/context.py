@@ -73,7 +73,9 @@ class WebContext:
         self.reads = SharedReads(enabled=self.settings.share_reads)
         self.db_slots = asyncio.Semaphore(self.settings.max_db_connections)
         self.background = Background(self, [])
-        self.listener = EventListener(self.chancy)
+        # An event is a change committed elsewhere: reads begun before it must not be shared
+        # with the refreshes it prompts.
+        self.listener = EventListener(self.chancy, on_notify=self.reads.invalidate)
 
 
 #: A handler parameter that receives the app's WebContext.
