@@ -342,10 +342,12 @@ async def fold_chunk(conn: AsyncConnection, chancy: Chancy, settings: Any) -> Fo
     chunk = Chunk()
     for row in rows:
         chunk.add(row, now)
-    if rows:
-        last = rows[-1]["completed_at"], rows[-1]["id"]
-        settled = min(last, (now - settle, LAST_ID))
-        watermark = max(settled, (state["watermark_at"], state["watermark_id"]))
+    watermark = state["watermark_at"], state["watermark_id"]
+    last = (rows[-1]["completed_at"], rows[-1]["id"]) if rows else start
+    if rows or state["live_at"] is not None:
+        # The watermark only moves forwards, and never into the last few seconds; the
+        # pass's position is kept while chunks come full, and dropped at the pass's end.
+        watermark = max(min(last, (now - settle, LAST_ID)), watermark)
         await _set(
             conn,
             chancy,
