@@ -6,7 +6,7 @@ worker's job fetch meanwhile.
 
 With `--dsn`, the database must be empty of Chancy tables or hold only an earlier run's (its
 jobs table is emptied). Seeds `--jobs` failed jobs in queue `bench-failed` (multi-row inserts of
-100,000), and 100,000 pending jobs in `bench-fetch` for the worker's fetches. Then:
+100,000), and 20,000 pending jobs in `bench-fetch` for the worker's fetches. Then:
 
 1. idle: `--fetches` fetches of one job from `bench-fetch` with Chancy's own
    `Worker.fetch_jobs` (the worker's fetch transaction), timed one by one;
@@ -48,6 +48,8 @@ from chancy_web.settings import Settings  # noqa: E402
 QUEUE, FETCH_QUEUE = "bench-failed", "bench-fetch"
 QUERY = f"queue:{QUEUE} state:failed"
 BATCH = 100_000
+#: Pending jobs the worker fetches from, one per fetch.
+PENDING = 20_000
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -145,9 +147,9 @@ async def measure(dsn: str, jobs: int, fetches: int) -> None:
     async with app(dsn) as chancy:
         await chancy.migrate()
         began = time.perf_counter()
-        await seed(chancy, jobs, 100_000)
+        await seed(chancy, jobs, PENDING)
         print(
-            f"seeded {jobs:,} failed jobs (+100,000 pending) in {time.perf_counter() - began:.1f} s"
+            f"seeded {jobs:,} failed jobs (+{PENDING:,} pending) in {time.perf_counter() - began:.1f} s"
         )
         idle = await fetch_latencies(chancy, fetches)
 
@@ -202,7 +204,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--dsn", help="a Postgres database to use (default: an embedded one)")
     parser.add_argument("--jobs", type=int, default=1_000_000)
-    parser.add_argument("--fetches", type=int, default=2000)
+    parser.add_argument("--fetches", type=int, default=1000)
     parser.add_argument("--run-steps", metavar="DSN", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.run_steps:
