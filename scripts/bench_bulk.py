@@ -149,7 +149,8 @@ async def measure(dsn: str, jobs: int, fetches: int) -> None:
         began = time.perf_counter()
         await seed(chancy, jobs, PENDING)
         print(
-            f"seeded {jobs:,} failed jobs (+{PENDING:,} pending) in {time.perf_counter() - began:.1f} s"
+            f"seeded {jobs:,} failed jobs (+{PENDING:,} pending) "
+            f"in {time.perf_counter() - began:.1f} s"
         )
         idle = await fetch_latencies(chancy, fetches)
 
