@@ -57,9 +57,6 @@ describe('hourly chart', () => {
 describe('marks', () => {
 	it('marks new and regressed groups', () => {
 		expect(marks({ new: false, regressed: false })).toEqual([]);
-		expect(marks({ new: true, regressed: true }).map((m) => m.kind)).toEqual([
-			'new',
-			'regressed'
-		]);
+		expect(marks({ new: true, regressed: true }).map((m) => m.kind)).toEqual(['new', 'regressed']);
 	});
 });
