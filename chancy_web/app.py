@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -30,6 +31,8 @@ from chancy_web.context import WebContext
 from chancy_web.errors import exception_handlers
 from chancy_web.events import EventController, events_lifespan, stream_events_ws
 from chancy_web.extensions import is_public, load_api_routes
+from chancy_web.failures import fold
+from chancy_web.failures.controller import FailureController
 from chancy_web.jobs.controller import JobController
 from chancy_web.migrations.indexes import build_concurrently
 from chancy_web.plugin import Api
@@ -57,7 +60,16 @@ SECURITY: list[dict[str, list[str]]] = [{"bearer": []}, {"session": []}]
 
 
 #: The work every chancy-web process does in the background, whatever serves requests.
-BACKGROUND_JOBS: list[BackgroundJob] = []
+BACKGROUND_JOBS: list[BackgroundJob] = [fold.JOB]
+
+
+def _background_jobs(settings: Settings) -> list[BackgroundJob]:
+    """BACKGROUND_JOBS, with the intervals an app's settings choose."""
+    intervals = {fold.NAME: settings.failure_fold_interval_s}
+    return [
+        replace(job, interval_s=intervals[job.name]) if job.name in intervals else job
+        for job in BACKGROUND_JOBS
+    ]
 
 
 def create_app(
@@ -85,7 +97,7 @@ def create_app(
     ctx = WebContext(chancy=chancy, auth=authentication_backend, settings=settings or Settings())
     ctx.worker = worker
     # Work that outlives a request; each kind is one BackgroundJob (see chancy_web.background).
-    ctx.background = Background(ctx, BACKGROUND_JOBS)
+    ctx.background = Background(ctx, _background_jobs(ctx.settings))
 
     @asynccontextmanager
     async def lifespan(_: Litestar) -> AsyncIterator[None]:
@@ -121,6 +133,7 @@ def create_app(
             SystemController,
             AuditController,
             EventController,
+            FailureController,
             *(r for r in plugin_routes if not is_public(r)),
             *extra_route_handlers,
         ],

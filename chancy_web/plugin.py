@@ -38,6 +38,7 @@ from chancy_web.auth.sessions import delete_expired
 from chancy_web.context import Ctx
 from chancy_web.db import read
 from chancy_web.events import listener_for
+from chancy_web.failures.fold import forget_pruned
 from chancy_web.jobs import controller as jobs
 from chancy_web.jobs.controller import JobList
 from chancy_web.jobs.filters import JobFilter, provide_job_filter
@@ -268,7 +269,15 @@ class Api(Plugin):
         return migrations.__name__
 
     def get_tables(self) -> list[str]:
-        return ["web_sessions", "web_login_failures", "web_audit"]
+        return [
+            "web_sessions",
+            "web_login_failures",
+            "web_audit",
+            "web_failure_groups",
+            "web_failure_hours",
+            "web_failure_jobs",
+            "web_failure_fold",
+        ]
 
     def bind(self) -> socket.socket:
         """Bind the listening socket now, so that a taken port fails start-up loudly."""
@@ -346,9 +355,11 @@ class Api(Plugin):
             self._socket = None
 
     async def cleanup(self, chancy: Chancy) -> int | None:
-        """Called by the Pruner plugin: forget ended sessions and old failed logins."""
+        """Called by the Pruner plugin: forget ended sessions, old failed logins and audit
+        entries, and the failure records of pruned jobs (their groups keep the counts)."""
         async with chancy.pool.connection() as conn:
             removed = await delete_expired(conn, chancy, self.settings)
             removed += await delete_old_failures(conn, chancy, self.settings)
             removed += await delete_older_than(conn, chancy, self.settings.audit_retention_days)
+            removed += await forget_pruned(conn, chancy)
         return removed or None
