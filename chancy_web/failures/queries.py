@@ -41,9 +41,11 @@ _GROUP_COLUMNS = f"""
 """
 _WINDOWS = f"""
     LEFT JOIN LATERAL (
-        SELECT sum(h.count) FILTER (WHERE h.hour >= {_HOUR} - interval '1 hour') AS count_1h,
-            sum(h.count) FILTER (WHERE h.hour >= {_HOUR} - interval '24 hours') AS count_24h,
-            sum(h.count) AS count_7d
+        SELECT
+            sum(h.count) FILTER (WHERE h.hour >= {_HOUR} - interval '1 hour')::bigint AS count_1h,
+            sum(h.count) FILTER (WHERE h.hour >= {_HOUR} - interval '24 hours')::bigint
+                AS count_24h,
+            sum(h.count)::bigint AS count_7d
         FROM {{hours}} h
         WHERE h.fingerprint = g.fingerprint AND h.hour >= {_HOUR} - interval '7 days'
     ) w ON true

@@ -26,7 +26,14 @@ SETTINGS = Settings(
     login_failures_per_user=1000,
     login_failures_per_client=1000,
 )
-TABLES = ("jobs", "web_failure_groups", "web_failure_hours", "web_failure_jobs", "web_failure_fold")
+TABLES = (
+    "jobs",
+    "web_failure_groups",
+    "web_failure_hours",
+    "web_failure_jobs",
+    "web_failure_fold",
+    "web_audit",
+)
 
 
 def fold_chancy_app(dsn: str) -> Chancy:
