@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hourPoints, hourWindow, marks, sparkBars, sparkText } from './series';
+import { foldNotice, hourPoints, hourWindow, marks, sparkBars, sparkText } from './series';
 
 describe('sparkline', () => {
 	it('scales bars to their own peak, oldest hour first, and leaves empty hours out', () => {
@@ -58,5 +58,23 @@ describe('marks', () => {
 	it('marks new and regressed groups', () => {
 		expect(marks({ new: false, regressed: false })).toEqual([]);
 		expect(marks({ new: true, regressed: true }).map((m) => m.kind)).toEqual(['new', 'regressed']);
+	});
+});
+
+describe('fold notice', () => {
+	const fold = { started: true, backfill_done: 0, backfill_total: null, backfill_finished: true };
+	it('says nothing once past failures are counted', () => {
+		expect(foldNotice(fold)).toBeNull();
+	});
+	it('says how far the backfill has got', () => {
+		expect(
+			foldNotice({ ...fold, backfill_finished: false, backfill_done: 2500, backfill_total: 10_000 })
+		).toBe(
+			'Counting past failures: 2,500 of 10,000 failed jobs so far (25%). Older counts are still rising.'
+		);
+		expect(foldNotice({ ...fold, backfill_finished: false, backfill_done: 7 })).toMatch(
+			/^Counting past failures: 7 failed jobs so far/
+		);
+		expect(foldNotice({ ...fold, started: false })).toMatch(/not counted yet/);
 	});
 });

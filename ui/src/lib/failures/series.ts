@@ -86,3 +86,22 @@ export function marks(group: { new: boolean; regressed: boolean }): Mark[] {
 		});
 	return out;
 }
+
+export interface FoldState {
+	started: boolean;
+	backfill_done: number;
+	backfill_total: number | null;
+	backfill_finished: boolean;
+}
+
+/** What the inbox says while the server is still counting past failures, or null once the
+ * counts are complete. */
+export function foldNotice(fold: FoldState): string | null {
+	if (!fold.started) return 'Failures are not counted yet: the first fold has not run.';
+	if (fold.backfill_finished) return null;
+	const total = fold.backfill_total;
+	const done = count(fold.backfill_done);
+	return total
+		? `Counting past failures: ${done} of ${count(total)} failed jobs so far (${Math.min(99, Math.floor((fold.backfill_done / total) * 100))}%). Older counts are still rising.`
+		: `Counting past failures: ${done} failed jobs so far. Older counts are still rising.`;
+}
