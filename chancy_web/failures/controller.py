@@ -49,7 +49,7 @@ class FailureController(Controller):
             has_more=page.has_more,
             next_cursor=page.next_cursor.encode() if page.next_cursor else None,
             prev_cursor=page.prev_cursor.encode() if page.prev_cursor else None,
-            fold=progress,
+            fold=progress,  # beyond the page_struct shape
         )
 
     @get(

@@ -2,58 +2,44 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Annotated, Literal
+from typing import Annotated
 
-import msgspec
 from litestar import Request
 from litestar.exceptions import ValidationException
 from litestar.params import QueryParameter
 
 from chancy_web.context import Ctx
 from chancy_web.failures.schemas import FailureStatus
-from chancy_web.jobs.filters import CursorParam, LimitParam
+from chancy_web.pagination import NOT_A_CURSOR, Cursor, CursorParam, LimitParam
 from chancy_web.validation import NO_CONTROL, check_time
 
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
-MAX_CURSOR_LENGTH = 200
 MAX_SEARCH_LENGTH = 200
-_FINGERPRINT = re.compile(r"^[0-9a-f]{1,64}$")
 
 
-@dataclass(frozen=True)
-class GroupCursor:
-    """A position in a tab: a group's last_seen and fingerprint, and which way to read."""
+def order_of(status: str) -> str:
+    """The order a tab's cursors carry, so that a cursor of one tab is refused in another."""
+    return f"failures:{status}"
 
-    status: str
-    direction: Literal["next", "prev"]
-    last_seen: datetime
-    fingerprint: str
 
-    def encode(self) -> str:
-        raw = msgspec.json.encode([self.status, self.direction, self.last_seen, self.fingerprint])
-        return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+def fingerprint_id(fingerprint: str) -> int:
+    """A fingerprint (16 hex digits) as a cursor's row id: their orders agree."""
+    return int(fingerprint, 16)
 
-    @classmethod
-    def decode(cls, text: str, status: str) -> GroupCursor:
-        try:
-            if len(text) > MAX_CURSOR_LENGTH:
-                raise ValueError(text)
-            raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
-            kind = tuple[str, Literal["next", "prev"], datetime, str]
-            cursor_status, direction, last_seen, fingerprint = msgspec.json.decode(raw, type=kind)
-            check_time(last_seen, "cursor")
-            if not _FINGERPRINT.match(fingerprint):
-                raise ValueError(fingerprint)
-        except (ValueError, binascii.Error, msgspec.DecodeError, ValidationException) as exc:
-            raise ValidationException("cursor is not a cursor returned by this API") from exc
-        if cursor_status != status:
-            raise ValidationException("cursor belongs to another tab (another status)")
-        return cls(cursor_status, direction, last_seen, fingerprint)
+
+def id_fingerprint(row_id: int) -> str:
+    return f"{row_id:016x}"
+
+
+def _cursor(text: str, status: str) -> Cursor:
+    cursor = Cursor.decode(text)
+    cursor.check_order(order_of(status), keyed=True, id_type=int)
+    if not 0 <= int(cursor.id) < 1 << 64:
+        raise ValidationException(NOT_A_CURSOR)
+    return cursor
 
 
 @dataclass(frozen=True)
@@ -63,7 +49,7 @@ class FailureFilter:
     since: datetime | None = None
     #: Words that the exception, template, frame or a function name contains.
     q: str | None = None
-    cursor: GroupCursor | None = None
+    cursor: Cursor | None = None
 
 
 async def provide_failure_filter(
@@ -97,5 +83,5 @@ async def provide_failure_filter(
         limit=min(limit, ctx.settings.max_page_size),
         since=since,
         q=(q or "").strip() or None,
-        cursor=GroupCursor.decode(cursor, failure_status) if cursor else None,
+        cursor=_cursor(cursor, failure_status) if cursor else None,
     )

@@ -425,4 +425,4 @@ async def step(ctx: WebContext) -> bool:
 
 
 #: Registered in `chancy_web.app.BACKGROUND_JOBS`; the app sets its interval from its settings.
-JOB = BackgroundJob(NAME, step, interval_s=2.0)
+JOB: BackgroundJob[WebContext] = BackgroundJob(NAME, step, interval_s=2.0)

@@ -4,7 +4,6 @@ rows of the page only."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from chancy import Chancy
@@ -12,7 +11,7 @@ from psycopg import AsyncConnection, sql
 from psycopg.rows import class_row, tuple_row
 
 from chancy_web.db import Reader, contains_pattern, table
-from chancy_web.failures.filters import FailureFilter, GroupCursor
+from chancy_web.failures.filters import FailureFilter, fingerprint_id, id_fingerprint, order_of
 from chancy_web.failures.schemas import (
     FailureGroup,
     FailureGroupDetail,
@@ -20,6 +19,7 @@ from chancy_web.failures.schemas import (
     FailureStatus,
     FoldProgress,
 )
+from chancy_web.pagination import Cursor, Direction, Page, keyset_page
 
 #: Hours are UTC buckets; `now` is truncated in UTC too, whatever the session's time zone.
 _HOUR = "date_trunc('hour', now(), 'UTC')"
@@ -52,14 +52,6 @@ _WINDOWS = f"""
 """
 
 
-@dataclass(frozen=True)
-class Page:
-    items: list[FailureGroup]
-    has_more: bool
-    next_cursor: GroupCursor | None
-    prev_cursor: GroupCursor | None
-
-
 def _names(chancy: Chancy) -> dict[str, sql.Identifier]:
     return {
         "groups": table(chancy, "web_failure_groups"),
@@ -68,7 +60,7 @@ def _names(chancy: Chancy) -> dict[str, sql.Identifier]:
     }
 
 
-async def list_groups(db: Reader, chancy: Chancy, f: FailureFilter) -> Page:
+async def list_groups(db: Reader, chancy: Chancy, f: FailureFilter) -> Page[FailureGroup]:
     where = ["g.status = %s"]
     params: list[Any] = [f.status]
     if f.since is not None:
@@ -82,10 +74,10 @@ async def list_groups(db: Reader, chancy: Chancy, f: FailureFilter) -> Page:
         )
         pattern = contains_pattern(f.q)
         params += [pattern, pattern, pattern, pattern, f.q.lower()]
-    backwards = f.cursor is not None and f.cursor.direction == "prev"
+    backwards = f.cursor is not None and f.cursor.backwards
     if f.cursor is not None:
         where.append(f"(g.last_seen, g.fingerprint) {'>' if backwards else '<'} (%s, %s)")
-        params += [f.cursor.last_seen, f.cursor.fingerprint]
+        params += [f.cursor.key, id_fingerprint(int(f.cursor.id))]
     direction = "ASC" if backwards else "DESC"
     query = sql.SQL(
         "SELECT "
@@ -97,23 +89,11 @@ async def list_groups(db: Reader, chancy: Chancy, f: FailureFilter) -> Page:
         + f" ORDER BY g.last_seen {direction}, g.fingerprint {direction}"
     ).format(**_names(chancy))
     rows = await db.all(query, [*params, f.limit + 1], class_row(FailureGroup))
-    extra = len(rows) > f.limit
-    rows = rows[: f.limit]
-    if backwards:
-        rows.reverse()
-    # As in the job list: reading backwards, the page we came from follows this one.
-    has_more = True if backwards else extra
-    has_before = extra if backwards else f.cursor is not None
 
-    def cursor(direction: str, row: FailureGroup) -> GroupCursor:
-        return GroupCursor(f.status, direction, row.last_seen, row.fingerprint)  # type: ignore[arg-type]
+    def position(direction: Direction, row: FailureGroup) -> Cursor:
+        return Cursor(order_of(f.status), direction, row.last_seen, fingerprint_id(row.fingerprint))
 
-    return Page(
-        items=rows,
-        has_more=has_more and bool(rows),
-        next_cursor=cursor("next", rows[-1]) if has_more and rows else None,
-        prev_cursor=cursor("prev", rows[0]) if has_before and rows else None,
-    )
+    return keyset_page(rows, f.limit, f.cursor, position)
 
 
 async def get_group(db: Reader, chancy: Chancy, fingerprint: str) -> FailureGroupDetail | None:

@@ -12,8 +12,9 @@ import pytest
 from chancy import Chancy
 from psycopg import sql
 
+from chancy_web.query import QueryError, compile_query
 from tests.conftest import login
-from tests.failures.conftest import PREFIX, QUEUE, fail, fail_all, fold_all
+from tests.failures.conftest import PREFIX, QUEUE, SETTINGS, fail, fail_all, fold_all
 
 pytestmark = pytest.mark.usefixtures("empty", "fold_worker")
 FUNC = "tests.failures.jobs"
@@ -186,3 +187,26 @@ async def audit_actions(chancy: Chancy, fingerprint: str) -> list[tuple[str, str
             (fingerprint,),
         )
         return [tuple(row) for row in await cursor.fetchall()]  # type: ignore[misc]
+
+
+async def test_the_search_language_selects_a_group_s_jobs(fold_chancy, fold_client, operator):
+    missing = await fail_all(fold_chancy, order("order_missing"), order("order_missing"))
+    await fail(fold_chancy, "order_invalid", order_id=str(uuid.uuid4()))
+    await fold_all(fold_chancy)
+    by_frame = {g["frame"]: g for g in (await inbox(fold_client, operator))["items"]}
+    fp = by_frame["tests/failures/jobs.py:order_missing"]["fingerprint"]
+    assert sorted(await search(fold_chancy, f"failure:{fp} state:failed")) == sorted(missing)
+    assert len(await search(fold_chancy, f"-failure:{fp.upper()}")) == 1
+    with pytest.raises(QueryError) as raised:
+        await search(fold_chancy, "state:failed failure:nothex")
+    assert raised.value.position == len("state:failed failure:")
+
+
+async def search(chancy: Chancy, q: str) -> list[str]:
+    """The ids of the jobs `q` selects, by the compiled condition as the job list runs it."""
+    jobs = sql.Identifier(f"{PREFIX}jobs")
+    selection = compile_query(q, table=jobs, now=datetime.now(UTC), settings=SETTINGS)
+    query = sql.SQL("SELECT j.id FROM {} AS j WHERE {}").format(jobs, selection.where)
+    async with chancy.pool.connection() as conn:
+        cursor = await conn.execute(query, selection.params)
+        return [str(row[0]) for row in await cursor.fetchall()]
