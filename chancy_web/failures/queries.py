@@ -39,6 +39,10 @@ _GROUP_COLUMNS = f"""
         ORDER BY s.hour
     ) AS sparkline
 """
+#: What the page's rows need from the groups table (the sample traceback stays behind).
+_PAGE_COLUMNS = """g.fingerprint, g.exception, g.message_template, g.frame, g.total,
+    g.first_seen, g.last_seen, g.status, g.regressed, g.resolved_at, g.reopened_at,
+    g.functions, g.queues, g.sample_job_id"""
 _WINDOWS = f"""
     LEFT JOIN LATERAL (
         SELECT
@@ -82,7 +86,9 @@ async def list_groups(db: Reader, chancy: Chancy, f: FailureFilter) -> Page[Fail
     query = sql.SQL(
         "SELECT "
         + _GROUP_COLUMNS
-        + " FROM (SELECT * FROM {groups} g WHERE "
+        + " FROM (SELECT "
+        + _PAGE_COLUMNS
+        + " FROM {groups} g WHERE "
         + " AND ".join(where)  # constant text; values are parameters
         + f" ORDER BY g.last_seen {direction}, g.fingerprint {direction} LIMIT %s) g"
         + _WINDOWS
