@@ -71,13 +71,13 @@ async def list_groups(db: Reader, chancy: Chancy, f: FailureFilter) -> Page[Fail
         where.append("g.last_seen >= %s")
         params.append(f.since)
     if f.q is not None:
+        # One ILIKE over the fields joined by newlines, which `q` cannot hold (so no match
+        # spans two fields): a quarter of the work of one ILIKE per field.
         where.append(
-            "(g.exception ILIKE %s OR g.message_template ILIKE %s OR g.frame ILIKE %s"
-            " OR EXISTS (SELECT 1 FROM unnest(g.functions) fn WHERE fn ILIKE %s)"
-            " OR g.fingerprint = %s)"
+            "(concat_ws(E'\\n', g.exception, g.message_template, g.frame,"
+            " array_to_string(g.functions, E'\\n')) ILIKE %s OR g.fingerprint = %s)"
         )
-        pattern = contains_pattern(f.q)
-        params += [pattern, pattern, pattern, pattern, f.q.lower()]
+        params += [contains_pattern(f.q), f.q.lower()]
     backwards = f.cursor is not None and f.cursor.backwards
     if f.cursor is not None:
         where.append(f"(g.last_seen, g.fingerprint) {'>' if backwards else '<'} (%s, %s)")
