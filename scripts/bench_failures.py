@@ -2,6 +2,7 @@
 
     python scripts/bench_failures.py                          # 1M failed jobs, 10,000 groups
     python scripts/bench_failures.py --failed 100000 --live 20000
+    python scripts/bench_failures.py --skew 3                 # most failures in a few groups
     python scripts/bench_failures.py --dsn postgresql://...   # a server to make a database on
 
 On a fresh database (`chancy_bench_failures`, on `--dsn`'s server or an embedded Postgres),
@@ -52,7 +53,7 @@ INSERT INTO {jobs} (id, queue, func, kwargs, limits, meta, errors, state, priori
                     max_attempts, created_at, scheduled_at, started_at, completed_at)
 SELECT (lpad(to_hex((extract(epoch FROM at) * 10000000)::bigint), 14, '0') || '7a'
         || substr(md5(i::text || %(salt)s), 1, 16))::uuid,
-       'q' || mod(i, 7), 'shop.jobs.task_' || mod(i, %(groups)s), '{{}}', '[]', '{{}}',
+       'q' || mod(i, 7), 'shop.jobs.task_' || g, '{{}}', '[]', '{{}}',
        CASE WHEN %(state)s = 'failed' THEN jsonb_build_array(jsonb_build_object('attempt', 0,
          'traceback', 'Traceback (most recent call last):' || chr(10)
          || '  File "/usr/lib/python3.11/concurrent/futures/thread.py", line 58, in run' || chr(10)
@@ -60,14 +61,18 @@ SELECT (lpad(to_hex((extract(epoch FROM at) * 10000000)::bigint), 14, '0') || '7
          || '  File "/app/.venv/lib/python3.11/site-packages/chancy/executors/base.py", line 272,'
          || ' in run_function' || chr(10) || '    return func(**kwargs)' || chr(10)
          || '  File "/srv/shop/shop/jobs.py", line ' || (10 + mod(i, 90)) || ', in task_'
-         || mod(i, %(groups)s) || chr(10)
+         || g || chr(10)
          || '    raise LookupError(f"order {{order_id}} not found")' || chr(10)
          || 'LookupError: order ' || i || ' not found for customer '
          || md5(i::text) || chr(10)))
        ELSE '[]' END,
        %(state)s, 0, 1, 1, at - interval '3 seconds', at - interval '3 seconds',
        at - interval '1 second', at
-FROM (SELECT i, %(until)s::timestamptz - i * %(step)s::interval AS at
+FROM (SELECT i, %(until)s::timestamptz - i * %(step)s::interval AS at,
+             -- Uniform (skew 1: consecutive jobs in different groups, the worst case for a
+             -- chunk), or skewed towards the first groups, as real failures are.
+             CASE WHEN %(skew)s = 1 THEN mod(i, %(groups)s)
+                  ELSE floor(%(groups)s * power(random(), %(skew)s))::int END AS g
       FROM generate_series(1, %(count)s) AS i) AS rows
 """
 
@@ -98,7 +103,9 @@ def fresh_database(server_dsn: str) -> str:
     return psycopg.conninfo.make_conninfo(**info)
 
 
-def seed(dsn: str, state: str, count: int, groups: int, until: str, step: str, salt: str) -> None:
+def seed(
+    dsn: str, state: str, count: int, groups: int, until: str, step: str, salt: str, skew: float
+) -> None:
     batch = 200_000
     with psycopg.connect(dsn, autocommit=True) as conn:
         for start in range(0, count, batch):
@@ -109,6 +116,7 @@ def seed(dsn: str, state: str, count: int, groups: int, until: str, step: str, s
                     "state": state,
                     "count": n,
                     "groups": groups,
+                    "skew": skew,
                     # Each batch before the one inserted before it.
                     "until": until,
                     "step": step,
@@ -208,14 +216,15 @@ async def run(dsn: str, args: argparse.Namespace) -> dict[str, Any]:
     now = time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime())
     log("seeding")
     started = time.perf_counter()
-    seed(dsn, "succeeded", args.succeeded, args.groups, now, "0.02 seconds", "s")
-    seed(dsn, "failed", args.failed, args.groups, now, "0.5 seconds", "f")
+    seed(dsn, "succeeded", args.succeeded, args.groups, now, "0.02 seconds", "s", 1)
+    seed(dsn, "failed", args.failed, args.groups, now, "0.5 seconds", "f", args.skew)
     seeded_s = time.perf_counter() - started
     result: dict[str, Any] = {
         "failed": args.failed,
         "succeeded": args.succeeded,
         "groups": args.groups,
         "chunk": args.chunk,
+        "skew": args.skew,
         "seed_s": round(seeded_s, 1),
     }
     async with Chancy(dsn, no_default_plugins=True) as chancy:
@@ -231,7 +240,9 @@ async def run(dsn: str, args: argparse.Namespace) -> dict[str, Any]:
         # Completed now, in a stretch shorter than the backfill took: all after the first fold.
         live_until = time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime())
         step = min(0.0001, seconds / 2 / max(args.live, 1))
-        seed(dsn, "failed", args.live, args.groups, live_until, f"{step:.9f} seconds", "l")
+        seed(
+            dsn, "failed", args.live, args.groups, live_until, f"{step:.9f} seconds", "l", args.skew
+        )
         chunks, occurrences, seconds = await fold_until_done(chancy, settings)
         result["live"] = {
             "chunks": chunks,
@@ -267,6 +278,9 @@ def main() -> None:
     parser.add_argument("--groups", type=int, default=10_000)
     parser.add_argument("--live", type=int, default=50_000)
     parser.add_argument("--chunk", type=int, default=1000)
+    parser.add_argument(
+        "--skew", type=float, default=1, help="1: uniform; 3: most failures in a few groups"
+    )
     parser.add_argument("--requests", type=int, default=200)
     args = parser.parse_args()
     with server(args.dsn) as server_dsn:
