@@ -27,19 +27,23 @@ from chancy_web.auth.backends import AuthBackend, check_backend
 from chancy_web.auth.controller import AuthController
 from chancy_web.auth.guards import CSRF_HEADER, RequireRole
 from chancy_web.background import Background, BackgroundJob
-from chancy_web.context import WebContext
+from chancy_web.bulk.controller import BulkController
+from chancy_web.bulk.runner import BULK
+from chancy_web.context import STATE_KEY, WebContext
 from chancy_web.core import CoreApiPlugin
 from chancy_web.errors import exception_handlers
-from chancy_web.events import EventController, events_lifespan, stream_events_ws
+from chancy_web.events.controller import EventController, events_lifespan
+from chancy_web.events.ws import stream_events_ws
 from chancy_web.extensions import API_PREFIX, api_host, is_public, load_api_routes
 from chancy_web.failures import fold
 from chancy_web.failures.controller import FailureController
 from chancy_web.jobs.controller import JobController
+from chancy_web.middleware import SecurityHeadersMiddleware
 from chancy_web.migrations.indexes import build_concurrently
 from chancy_web.prometheus.controller import get_prometheus_metrics
 from chancy_web.queues.controller import QueueController
 from chancy_web.settings import Settings
-from chancy_web.spa import STATIC_DIR, SecurityHeadersMiddleware, spa_handlers
+from chancy_web.spa.serve import STATIC_DIR, spa_handlers
 from chancy_web.system.controller import SystemController, get_health, get_readiness
 from chancy_web.validation import (
     FinishedJsonSchema,
@@ -59,7 +63,7 @@ SECURITY: list[dict[str, list[str]]] = [{"bearer": []}, {"session": []}]
 
 
 #: The work every chancy-web process does in the background, whatever serves requests.
-BACKGROUND_JOBS: list[BackgroundJob[WebContext]] = [fold.JOB]
+BACKGROUND_JOBS: list[BackgroundJob[WebContext]] = [fold.JOB, BULK]
 
 
 def _background_jobs(settings: Settings) -> list[BackgroundJob[WebContext]]:
@@ -122,6 +126,7 @@ def create_app(
         security=SECURITY,
         route_handlers=[
             JobController,
+            BulkController,
             QueueController,
             WorkerController,
             SystemController,
@@ -149,7 +154,7 @@ def create_app(
         dependencies={
             "ctx": Provide(lambda: ctx, use_cache=True, sync_to_thread=False),
         },
-        state=State({"chancy_web": ctx}),
+        state=State({STATE_KEY: ctx}),
         lifespan=[lifespan, events_lifespan],
         exception_handlers=exception_handlers,
         after_exception=[record_exception],

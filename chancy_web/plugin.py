@@ -20,7 +20,7 @@ from chancy_web.audit.queries import delete_older_than
 from chancy_web.auth.backends import AuthBackend, check_backend
 from chancy_web.auth.ratelimit import delete_old_failures
 from chancy_web.auth.sessions import delete_expired
-from chancy_web.events import listener_for
+from chancy_web.context import web_context
 from chancy_web.extensions import ApiHost, ApiPlugin
 from chancy_web.failures.fold import forget_pruned
 from chancy_web.settings import Settings
@@ -28,6 +28,7 @@ from chancy_web.settings import Settings
 if TYPE_CHECKING:
     from chancy import Chancy
     from chancy.worker import Worker
+    from litestar import Litestar
 
 log = logging.getLogger("chancy_web")
 
@@ -74,6 +75,7 @@ class Api(ApiHost):
         self.plugins: list[type[ApiPlugin]] = []  # see ApiHost.plugins
         self._socket: socket.socket | None = None
         self._server: _EmbeddedServer | None = None
+        self._app: Litestar | None = None
 
     def migrate_key(self) -> str:
         return migrations.MIGRATE_KEY
@@ -122,7 +124,7 @@ class Api(ApiHost):
 
     async def run(self, worker: Worker, chancy: Chancy) -> None:
         sock = self.bind()
-        app = create_app(
+        self._app = app = create_app(
             chancy,
             authentication_backend=self.authentication_backend,
             allow_origins=self.allow_origins,
@@ -148,7 +150,7 @@ class Api(ApiHost):
             # Cancelled by the worker's shutdown: let uvicorn finish its requests and the app's
             # lifespan. Chancy's TaskManager cancels its tasks again and again until they end,
             # so keep waiting (bounded by uvicorn's graceful-shutdown timeout).
-            listener_for(app).close_streams()  # open streams would hold up the shutdown
+            web_context(app).listener.close_streams()  # open streams would hold up the shutdown
             server.should_exit = True
             while not serving.done():
                 with contextlib.suppress(asyncio.CancelledError):
@@ -156,8 +158,8 @@ class Api(ApiHost):
             self._close_socket()
 
     async def on_worker_stopped(self, *, worker: Worker) -> None:
-        if self._server is not None:
-            listener_for(self._server.config.app).close_streams()  # type: ignore[arg-type]
+        if self._server is not None and self._app is not None:
+            web_context(self._app).listener.close_streams()
             self._server.should_exit = True
 
     def _close_socket(self) -> None:

@@ -69,6 +69,9 @@ class Settings:
     failure_fold_settle_s: float = 10.0
     #: Most job ids one batch action may name.
     max_batch: int = 1000
+    #: Jobs a bulk operation acts on per transaction (at most 1000): each chunk is one short
+    #: transaction, so that Chancy's workers are never held up for long.
+    bulk_chunk_size: int = 1000
     #: Audit entries older than this are deleted by Chancy's Pruner plugin.
     audit_retention_days: int = 90
     #: `GET /metrics` (Prometheus) answers anyone when true; otherwise a scraper sends

@@ -6,8 +6,8 @@ sort of every job in that state.
 
 Migrations v2 and v4 create them with a plain `CREATE INDEX`, which blocks writes to the jobs table
 while it runs (about 2 s per million jobs). `build_concurrently` builds them without blocking
-writes; the standalone app and `chancy-web indexes` call it before migrating, so on a big table
-the migration finds them already there.
+writes; the app calls it at start-up, before migrating (unless `Settings.migrate_on_start` is
+off), so on a big table the migration finds them already there.
 """
 
 from __future__ import annotations
@@ -29,6 +29,8 @@ JOB_INDEXES = {
     # The jobs a cron schedule produced, newest first (Chancy's own unique_key index covers
     # only unfinished jobs).
     "web_jobs_unique_key": "(unique_key, id DESC) WHERE unique_key IS NOT NULL",
+    # The clones of a job ("Re-run with edits"); only clones are in it, so it stays tiny.
+    "web_jobs_cloned_from": "((meta->>'cloned_from'), id) WHERE meta ? 'cloned_from'",
 }
 
 

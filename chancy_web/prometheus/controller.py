@@ -6,8 +6,7 @@ from __future__ import annotations
 import secrets
 from datetime import datetime
 
-from litestar import Request, get
-from litestar.connection import ASGIConnection
+from litestar import get
 from litestar.exceptions import NotAuthorizedException
 from litestar.handlers import BaseRouteHandler
 from litestar.openapi import ResponseSpec
@@ -15,20 +14,21 @@ from litestar.response import Response
 from psycopg import sql
 
 from chancy_web.__about__ import __version__
-from chancy_web.auth.guards import require_role, web_context
-from chancy_web.context import Ctx
+from chancy_web.auth.guards import require_role
+from chancy_web.context import Ctx, web_context
 from chancy_web.db import connect, table
 from chancy_web.failures import queries as failure_queries
-from chancy_web.jobs import counts
-from chancy_web.jobs.schemas import JobCounts
+from chancy_web.query.counts import shared_job_counts
+from chancy_web.query.schemas import JobCounts
+from chancy_web.types import AnyConnection, AnyRequest
 
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 
 
-async def scrape_guard(connection: ASGIConnection, handler: BaseRouteHandler) -> None:  # type: ignore[type-arg]
+async def scrape_guard(connection: AnyConnection, handler: BaseRouteHandler) -> None:
     """Public when `metrics_public`, a static bearer token when `metrics_token` is set (what
     scrapers send), otherwise any logged-in viewer."""
-    settings = web_context(connection).settings
+    settings = web_context(connection.app).settings
     if settings.metrics_public:
         return
     scheme, _, token = connection.headers.get("authorization", "").partition(" ")
@@ -110,12 +110,8 @@ def render(
     },
     raises=[NotAuthorizedException],
 )
-async def get_prometheus_metrics(ctx: Ctx, request: Request) -> Response[str]:  # type: ignore[type-arg]
-    async def fetch() -> JobCounts:
-        async with connect(ctx) as db:
-            return await counts.count_jobs(db, ctx.chancy, ctx.settings.counts_exact_limit)
-
-    job_counts: JobCounts = await ctx.counts.get(fetch)
+async def get_prometheus_metrics(ctx: Ctx, request: AnyRequest) -> Response[str]:
+    job_counts = await shared_job_counts(ctx)
     async with connect(ctx) as db:
         cursor = await db.execute(
             sql.SQL("SELECT count(*), now() FROM {workers} WHERE expires_at > now()").format(
