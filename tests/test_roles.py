@@ -60,6 +60,11 @@ REQUIRED = {
     "getWorkflow": (VIEWER, None),
     "listMetrics": (VIEWER, None),
     "getMetrics": (VIEWER, None),
+    "listFailureGroups": (VIEWER, None),
+    "getFailureGroup": (VIEWER, None),
+    "resolveFailureGroup": (OPERATOR, "failure.resolve"),
+    "ignoreFailureGroup": (OPERATOR, "failure.ignore"),
+    "reopenFailureGroup": (OPERATOR, "failure.reopen"),
 }
 
 #: Harmless bodies: they name things that do not exist, so allowed calls change nothing
@@ -85,6 +90,7 @@ def _path(template: str) -> str:
         .replace("{workflow_id}", str(uuid.uuid4()))
         .replace("{op_id}", str(uuid.uuid4()))
         .replace("{prefix}", "global")
+        .replace("{fingerprint}", "0123456789abcdef")
     )
 
 

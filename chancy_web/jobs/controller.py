@@ -4,16 +4,16 @@ from typing import Annotated
 from uuid import UUID
 
 import msgspec
-from litestar import Controller, Request, Response, delete, get, post
+from litestar import Controller, Response, delete, get, post
 from litestar.exceptions import NotFoundException, ValidationException
 from litestar.params import FromPath, JSONBody, QueryParameter
 
 from chancy_web.audit.recording import audited
 from chancy_web.auth.roles import Role
 from chancy_web.context import Ctx
-from chancy_web.db import Reader, connect, read
+from chancy_web.db import Reader, read
 from chancy_web.errors import ConflictException
-from chancy_web.jobs import actions, counts, queries
+from chancy_web.jobs import actions, queries
 from chancy_web.jobs.filters import JobFilter
 from chancy_web.jobs.schemas import (
     BatchResult,
@@ -21,7 +21,6 @@ from chancy_web.jobs.schemas import (
     JobBatch,
     JobClone,
     JobClones,
-    JobCounts,
     JobDetail,
     JobPage,
     JobRow,
@@ -29,12 +28,15 @@ from chancy_web.jobs.schemas import (
     JobSummaryPage,
 )
 from chancy_web.pagination import page_struct
+from chancy_web.query.counts import shared_job_counts
+from chancy_web.query.schemas import JobCounts
 from chancy_web.shared_reads import json_body, request_key
+from chancy_web.types import AnyRequest
 
 JobList = JobPage | JobSummaryPage | list[JobRow] | list[JobSummary]
 
 
-async def list_jobs(ctx: Ctx, request: Request, job_filter: JobFilter) -> Response[JobList]:  # type: ignore[type-arg]
+async def list_jobs(ctx: Ctx, request: AnyRequest, job_filter: JobFilter) -> Response[JobList]:
     """The core plugin's `GET /api/v1/jobs` (`chancy_web.CoreApiPlugin.get_jobs`)."""
 
     async def body() -> bytes:
@@ -73,8 +75,7 @@ class JobController(Controller):
             async with read(ctx) as db:
                 return await queries.list_functions(db, ctx.chancy)
 
-        functions: list[str] = await ctx.functions.get(fetch)
-        return functions
+        return await ctx.functions.get(fetch)
 
     @get(
         "/counts",
@@ -83,12 +84,7 @@ class JobController(Controller):
         description="Computed at most once per `counts_cache_s` seconds, shared by all viewers.",
     )
     async def count_jobs(self, ctx: Ctx) -> JobCounts:
-        async def fetch() -> JobCounts:
-            async with connect(ctx) as db:
-                return await counts.count_jobs(db, ctx.chancy, ctx.settings.counts_exact_limit)
-
-        job_counts: JobCounts = await ctx.counts.get(fetch)
-        return job_counts
+        return await shared_job_counts(ctx)
 
     @post(
         "/",
@@ -105,16 +101,12 @@ class JobController(Controller):
     async def run_job_batch(
         self,
         ctx: Ctx,
-        request: Request,  # type: ignore[type-arg]
+        request: AnyRequest,
         data: JSONBody[JobBatch],
     ) -> BatchResult:
+        # The schema has already refused an unknown action and an empty list of ids; the
+        # largest batch is a setting, so it is checked here.
         action = data.action.lower()
-        if action not in actions.BATCH_ACTIONS:
-            raise ValidationException(
-                f"Invalid batch action; use {', '.join(actions.BATCH_ACTIONS)}"
-            )
-        if not data.ids:
-            raise ValidationException("ids must be a non-empty array of strings")
         if len(data.ids) > ctx.settings.max_batch:
             raise ValidationException(f"At most {ctx.settings.max_batch} ids per batch")
         async with audited(ctx, request, target=None) as op:
@@ -136,7 +128,7 @@ class JobController(Controller):
     async def retry_job(
         self,
         ctx: Ctx,
-        request: Request,  # type: ignore[type-arg]
+        request: AnyRequest,
         job_id: FromPath[UUID],
     ) -> JobActionResult:
         async with audited(ctx, request) as op:
@@ -154,7 +146,7 @@ class JobController(Controller):
     async def cancel_job(
         self,
         ctx: Ctx,
-        request: Request,  # type: ignore[type-arg]
+        request: AnyRequest,
         job_id: FromPath[UUID],
     ) -> JobActionResult:
         async with audited(ctx, request) as op:
@@ -172,7 +164,7 @@ class JobController(Controller):
     async def delete_job(
         self,
         ctx: Ctx,
-        request: Request,  # type: ignore[type-arg]
+        request: AnyRequest,
         job_id: FromPath[UUID],
     ) -> JobActionResult:
         async with audited(ctx, request) as op:
@@ -196,7 +188,7 @@ class JobController(Controller):
     async def clone_job(
         self,
         ctx: Ctx,
-        request: Request,  # type: ignore[type-arg]
+        request: AnyRequest,
         job_id: FromPath[UUID],
         data: JSONBody[JobClone],
     ) -> JobDetail:
