@@ -188,7 +188,7 @@ class JobController(Controller):
     async def clone_job(
         self,
         ctx: Ctx,
-        request: Request,  # type: ignore[type-arg]
+        request: AnyRequest,
         job_id: FromPath[UUID],
         data: JSONBody[JobClone],
     ) -> JobDetail:
