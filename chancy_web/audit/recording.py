@@ -84,7 +84,8 @@ async def audited(
                 action=request.route_handler.opt["action"],
                 target=_bounded_target(operation.target),
                 outcome="allowed",
-                status_code=200,
+                # The route's success status (201 for a clone, 202 for a bulk operation).
+                status_code=request.route_handler.status_code or 200,
                 detail=operation.detail,
                 client=_client(request.scope),
             ),

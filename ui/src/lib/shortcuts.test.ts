@@ -26,6 +26,9 @@ describe('navigationKeys', () => {
 		expect(go).toHaveBeenCalledWith('/jobs');
 		press(keys, 'w');
 		expect(go).toHaveBeenCalledTimes(1);
+		press(keys, 'g');
+		press(keys, 'f');
+		expect(go).toHaveBeenLastCalledWith('/failures');
 	});
 
 	it('forgets a lone "g" after a pause', () => {
@@ -48,5 +51,27 @@ describe('navigationKeys', () => {
 		expect(go).not.toHaveBeenCalled();
 		press(keys, '/');
 		expect(document.activeElement?.getAttribute('data-shortcut')).toBe('search');
+	});
+});
+
+describe('more shortcuts', () => {
+	it('goes to crons, workflows and metrics with "g c", "g r" and "g m"', () => {
+		const go = vi.fn();
+		const keys = navigationKeys(go);
+		for (const key of ['c', 'r', 'm']) {
+			press(keys, 'g');
+			press(keys, key);
+		}
+		expect(go.mock.calls.map(([to]) => to)).toEqual(['/crons', '/workflows', '/stats']);
+	});
+
+	it('opens the help with "?", but not while typing', () => {
+		document.body.innerHTML = '<input id="field">';
+		const help = vi.fn();
+		const keys = navigationKeys(vi.fn(), 1200, help);
+		press(keys, '?', document.getElementById('field')!);
+		expect(help).not.toHaveBeenCalled();
+		expect(press(keys, '?').defaultPrevented).toBe(true);
+		expect(help).toHaveBeenCalledTimes(1);
 	});
 });
