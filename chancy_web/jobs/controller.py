@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from uuid import UUID
 
 import msgspec
@@ -10,10 +11,10 @@ from litestar.params import FromPath, JSONBody
 from chancy_web.audit.recording import audited
 from chancy_web.auth.roles import Role
 from chancy_web.context import Ctx
-from chancy_web.db import connect, read
+from chancy_web.db import connect, read, table
 from chancy_web.errors import ConflictException
 from chancy_web.jobs import actions, counts, queries
-from chancy_web.jobs.filters import JobFilter
+from chancy_web.jobs.filters import JobFilter, QParam, SearchParam
 from chancy_web.jobs.schemas import (
     BatchResult,
     JobActionResult,
@@ -25,6 +26,7 @@ from chancy_web.jobs.schemas import (
     JobSummary,
     JobSummaryPage,
 )
+from chancy_web.query import compile_query
 from chancy_web.shared_reads import json_body, request_key
 
 JobList = JobPage | JobSummaryPage | list[JobRow] | list[JobSummary]
@@ -45,6 +47,7 @@ async def list_jobs(ctx: Ctx, request: Request, job_filter: JobFilter) -> Respon
                 has_more=page.has_more,
                 next_cursor=page.next_cursor.encode() if page.next_cursor else None,
                 prev_cursor=page.prev_cursor.encode() if page.prev_cursor else None,
+                searched=page.searched,
             )
         )
 
@@ -83,9 +86,27 @@ class JobController(Controller):
         "/counts",
         operation_id="countJobs",
         summary="Jobs by state and by queue (exact, or estimated for very large states)",
-        description="Computed at most once per `counts_cache_s` seconds, shared by all viewers.",
+        description=(
+            "Computed at most once per `counts_cache_s` seconds, shared by all viewers. With "
+            "`q`, exact counts of the jobs the search selects (bounded as `searched` says), "
+            "computed for each request under the statement timeout."
+        ),
+        raises=[ValidationException],
     )
-    async def count_jobs(self, ctx: Ctx) -> JobCounts:
+    async def count_jobs(
+        self, ctx: Ctx, q: QParam = None, search: SearchParam = "window"
+    ) -> JobCounts:
+        if q is not None and q.strip():
+            selection = compile_query(
+                q,
+                table=table(ctx.chancy, "jobs"),
+                now=datetime.now(UTC),
+                settings=ctx.settings,
+                unbounded=search == "all",
+            )
+            async with read(ctx) as reader:
+                return await counts.count_matching(reader, ctx.chancy, selection)
+
         async def fetch() -> JobCounts:
             async with connect(ctx) as db:
                 return await counts.count_jobs(db, ctx.chancy, ctx.settings.counts_exact_limit)

@@ -8,14 +8,18 @@ is computed at most once per `counts_cache_s` and shared by every viewer (see th
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
+import msgspec
+import psycopg
 from chancy import Chancy
 from psycopg import AsyncConnection, sql
 
-from chancy_web.db import table
+from chancy_web.db import Reader, table
+from chancy_web.jobs.queries import searched_selection
 from chancy_web.jobs.schemas import JOB_STATES, JobCounts
+from chancy_web.query import Selection
 
 
 async def _planned_rows(conn: AsyncConnection, query: sql.Composable) -> int:
@@ -113,3 +117,31 @@ async def _oldest_due(conn: AsyncConnection, chancy: Chancy, queues: list[str]) 
     )
     result: dict[str, datetime] = {q: at for q, at in await cursor.fetchall() if at is not None}
     return result
+
+
+async def count_matching(db: Reader, chancy: Chancy, search: Selection) -> JobCounts:
+    """Exact counts, by state and queue, of the jobs a search selects, under the statement
+    timeout: a search that runs out of time answers zeros and says so (`timed_out`)."""
+    search_run, searched = await searched_selection(db, chancy, search)
+    assert search_run is not None and searched is not None
+    by_state: dict[str, int] = dict.fromkeys(JOB_STATES, 0)
+    by_queue: dict[str, dict[str, int]] = {}
+    query = sql.SQL(
+        "SELECT j.queue, j.state, count(*) FROM {jobs} AS j WHERE {where} GROUP BY 1, 2"
+    ).format(jobs=table(chancy, "jobs"), where=search_run.where)
+    try:
+        rows: list[tuple[str, str, int]] = await db.all(query, search_run.params)
+    except psycopg.errors.QueryCanceled:
+        rows, searched = [], msgspec.structs.replace(searched, timed_out=True)
+    for queue, state, count in rows:
+        by_state[state] = by_state.get(state, 0) + count
+        by_queue.setdefault(queue, dict.fromkeys(JOB_STATES, 0))[state] = count
+    return JobCounts(
+        by_state=by_state,
+        by_queue=by_queue,
+        oldest_pending_at={},
+        exact=not searched.timed_out,
+        estimated_states=[],
+        computed_at=datetime.now(UTC),
+        searched=searched,
+    )

@@ -11,7 +11,7 @@ import base64
 import binascii
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
@@ -20,7 +20,9 @@ from litestar.exceptions import ValidationException
 from litestar.params import QueryParameter
 
 from chancy_web.context import Ctx
+from chancy_web.db import table
 from chancy_web.jobs.schemas import JOB_STATES, JobState
+from chancy_web.query import Selection, compile_query
 from chancy_web.validation import NO_NUL, check_json_depth, check_time
 
 Operator = Literal["=", "~", ">", "<", ">=", "<="]
@@ -106,6 +108,8 @@ class JobFilter:
     envelope: bool = False
     #: Slim rows (`view=summary`) instead of the reference's full ones.
     summary: bool = False
+    #: The search (`q=`), compiled; None without one.
+    search: Selection | None = None
 
 
 def _coerce(name: str, kind: type, value: Any) -> Any:
@@ -197,6 +201,22 @@ FiltersParam = Annotated[
     str | None,
     QueryParameter(description='JSON array of [field, operator, value], e.g. [["state","=","x"]]'),
 ]
+QParam = Annotated[
+    str | None,
+    QueryParameter(
+        description="A search (see docs/search.md), ANDed with the other filters, e.g. "
+        "`state:failed kwargs.user_id:42`. A query that does not parse is a 400 whose "
+        "`extra` gives the `position` (a character offset) and what was `expected` there."
+    ),
+]
+SearchParam = Annotated[
+    Literal["window", "all"],
+    QueryParameter(
+        description="`window`: a search using a term no index serves covers the newest "
+        "`search_window` jobs (100,000 by default), as `searched` says; `all`: every job, "
+        "within the statement timeout"
+    ),
+]
 ViewParam = Annotated[
     Literal["full", "summary"],
     QueryParameter(
@@ -224,6 +244,8 @@ async def provide_job_filter(
     pagination: PaginationParam = None,
     filters: FiltersParam = None,
     view: ViewParam = "full",
+    q: QParam = None,
+    search: SearchParam = "window",
 ) -> JobFilter:
     before, cursor = before or None, cursor or None  # `?before=&cursor=` means neither
     if before is not None and cursor is not None:
@@ -244,6 +266,15 @@ async def provide_job_filter(
             legacy_before = UUID(before)
         except ValueError:
             cursor = before
+    selection = None
+    if q is not None and q.strip():
+        selection = compile_query(
+            q,
+            table=table(ctx.chancy, "jobs"),
+            now=datetime.now(UTC),
+            settings=ctx.settings,
+            unbounded=search == "all",
+        )
     return JobFilter(
         limit=min(limit, ctx.settings.max_page_size),
         conditions=tuple(conditions),
@@ -252,4 +283,5 @@ async def provide_job_filter(
         cursor=Cursor.decode(cursor) if cursor else None,
         envelope=pagination == "true",
         summary=view == "summary",
+        search=selection,
     )

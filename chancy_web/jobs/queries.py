@@ -6,17 +6,24 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
 
+import msgspec
+import psycopg
 from chancy import Chancy
 from msgspec import Raw
 from psycopg import sql
+from psycopg.rows import tuple_row
 
 from chancy_web.db import Reader, contains_pattern, render, table
 from chancy_web.jobs.filters import Condition, Cursor, JobFilter
-from chancy_web.jobs.schemas import JobDetail, JobRow, JobState, JobSummary
+from chancy_web.jobs.schemas import JobDetail, JobRow, JobState, JobSummary, Searched
+from chancy_web.query import Selection
+from chancy_web.query.compile import window_query
+from chancy_web.query.qualifiers import ID_CLOCK_SKEW, id_at
+
+__all__ = ["ID_CLOCK_SKEW", "id_at"]  # time bounds on ids, used here since before the search
 
 BASE_COLUMNS = sql.SQL(
     """id, queue, func, state, priority, attempts, max_attempts, taken_by, created_at,
@@ -38,7 +45,14 @@ HEAVY_COLUMNS = sql.SQL(
     coalesce(nullif(errors, 'null'), '[]')::text AS errors,
     claim_id"""
 )
+#: The start of the arguments, as the summary shows them: bounded whatever their size.
+PREVIEW = sql.SQL(
+    """CASE WHEN kwargs IS NULL OR kwargs IN ('null', '{}') THEN NULL
+    WHEN length(kwargs::text) > 120 THEN left(kwargs::text, 119) || '…'
+    ELSE kwargs::text END AS kwargs_preview"""
+)
 _BASE_COLUMNS = BASE_COLUMNS.as_string(None)
+_PREVIEW = PREVIEW.as_string(None)
 _ERROR = ERROR.as_string(None)
 _HEAVY_COLUMNS = HEAVY_COLUMNS.as_string(None)
 
@@ -90,16 +104,7 @@ class Page:
     has_more: bool
     next_cursor: Cursor | None
     prev_cursor: Cursor | None
-
-
-#: How far a job's id timestamp (the pusher's clock) may be from its created_at (the database's).
-ID_CLOCK_SKEW = timedelta(days=1)
-
-
-def id_at(moment: datetime) -> UUID:
-    """The smallest job id made at `moment`: Chancy ids start with 56 bits of 100 ns ticks."""
-    ticks = int(moment.timestamp() * 10_000_000) & 0xFFFFFFFFFFFFFF
-    return UUID(int=ticks << 68)
+    searched: Searched | None = None
 
 
 def _condition(c: Condition) -> tuple[str, Any]:
@@ -134,14 +139,14 @@ class ListQuery:
 #: One page: the rows sorted and limited, then the error line (and for full rows the heavy
 #: columns) of just those.
 LIST_SQL = """
-SELECT {base}, {error}{heavy} FROM (
-    SELECT {base}, {carried} FROM {jobs} {where} ORDER BY {order_by} LIMIT %s
+SELECT {base}, {error}, {preview}{heavy} FROM (
+    SELECT {base}, {carried} FROM {jobs} AS j {where} ORDER BY {order_by} LIMIT %s
 ) AS page
 ORDER BY {order_by}
 """
 
 
-def list_query(chancy: Chancy, f: JobFilter) -> ListQuery:
+def list_query(chancy: Chancy, f: JobFilter, search: Selection | None = None) -> ListQuery:
     """The SQL of one page of a job list (separate so that tests can EXPLAIN it).
 
     Built as a plain string from allow-listed names: composing it with `psycopg.sql` for
@@ -161,6 +166,10 @@ def list_query(chancy: Chancy, f: JobFilter) -> ListQuery:
             moment = condition.value + (-ID_CLOCK_SKEW if lower else ID_CLOCK_SKEW)
             where.append("id >= %s" if lower else "id < %s")
             params.append(id_at(moment))
+    search = search or f.search
+    if search is not None:
+        where.append(render(search.where))
+        params += search.params
     if f.state is not None:
         where.append("state = %s")
         params.append(f.state)
@@ -187,8 +196,9 @@ def list_query(chancy: Chancy, f: JobFilter) -> ListQuery:
     query = LIST_SQL.format(
         base=_BASE_COLUMNS,
         error=_ERROR,
+        preview=_PREVIEW,
         heavy="" if f.summary else f", {_HEAVY_COLUMNS}",
-        carried="errors" if f.summary else "kwargs, meta, limits, errors, claim_id",
+        carried="errors, kwargs" if f.summary else "kwargs, meta, limits, errors, claim_id",
         jobs=_identifier(f"{chancy.prefix}jobs"),
         where=f"WHERE {' AND '.join(where)}" if where else "",
         order_by=order_by,
@@ -196,10 +206,41 @@ def list_query(chancy: Chancy, f: JobFilter) -> ListQuery:
     return ListQuery(sql=query, params=[*params, f.limit + 1], order=order, backwards=backwards)
 
 
+async def searched_selection(
+    db: Reader, chancy: Chancy, search: Selection | None
+) -> tuple[Selection | None, Searched | None]:
+    """A search as it will run, and what it covers: a bounded search reads its window of
+    ids first (one short walk of the primary key), so the response can name it."""
+    if search is None:
+        return None, None
+    if search.bounded:
+        query, params = window_query(table(chancy, "jobs"), search.size)
+        row: tuple[Any, ...] | None = await db.one(query, params, tuple_row)
+        if row is not None and row[0] is not None:
+            search = search.within((row[0], row[1]))
+    window = search.window
+    return search, Searched(
+        from_=str(window[0]) if window else None,
+        to=str(window[1]) if window else None,
+        bounded=search.bounded,
+        timed_out=False,
+        size=search.size if search.bounded else None,
+    )
+
+
 async def list_jobs(db: Reader, chancy: Chancy, f: JobFilter) -> Page:
-    q = list_query(chancy, f)
+    search, searched = await searched_selection(db, chancy, f.search)
+    q = list_query(chancy, f, search)
     order, backwards = q.order, q.backwards
-    rows = await db.all(q.sql, q.params, _summary_rows if f.summary else _full_rows)
+    try:
+        rows = await db.all(q.sql, q.params, _summary_rows if f.summary else _full_rows)
+    except psycopg.errors.QueryCanceled:
+        if searched is None:
+            raise
+        # A search that ran out of time answers with what it found (nothing) and says so,
+        # rather than a 503 that reads like an outage.
+        searched = msgspec.structs.replace(searched, timed_out=True)
+        return Page(items=[], has_more=False, next_cursor=None, prev_cursor=None, searched=searched)
 
     extra = len(rows) > f.limit
     rows = rows[: f.limit]
@@ -214,15 +255,20 @@ async def list_jobs(db: Reader, chancy: Chancy, f: JobFilter) -> Page:
         has_more=has_more and bool(rows),
         next_cursor=_cursor(order, "next", rows[-1]) if has_more and rows else None,
         prev_cursor=_cursor(order, "prev", rows[0]) if has_before and rows else None,
+        searched=searched,
     )
 
 
 @functools.cache
 def _get_job_sql(chancy: Chancy) -> str:
-    query = sql.SQL("SELECT {base}, {error}, {heavy} FROM {jobs} WHERE id = %s")
+    query = sql.SQL("SELECT {base}, {error}, {preview}, {heavy} FROM {jobs} WHERE id = %s")
     return render(
         query.format(
-            base=BASE_COLUMNS, error=ERROR, heavy=HEAVY_COLUMNS, jobs=table(chancy, "jobs")
+            base=BASE_COLUMNS,
+            error=ERROR,
+            preview=PREVIEW,
+            heavy=HEAVY_COLUMNS,
+            jobs=table(chancy, "jobs"),
         )
     )
 

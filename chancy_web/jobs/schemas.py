@@ -34,6 +34,9 @@ class JobSummary(msgspec.Struct):
     unique_key: str | None
     #: The last line of the latest traceback (usually `ExceptionType: message`), if any.
     error: str | None
+    #: The start of the job's arguments as JSON text, at most 120 characters (cut short with
+    #: "…"); null when it has none.
+    kwargs_preview: str | None
 
 
 class JobLimit(msgspec.Struct, kw_only=True):
@@ -66,6 +69,20 @@ class JobDetail(JobRow):
     """One job: the same fields as a full list row."""
 
 
+class Searched(msgspec.Struct, kw_only=True):
+    """Which jobs a search (`q=`) covered. `bounded`: a term no index serves limited it to
+    the newest `size` jobs, the ids `from`..`to` (null when there were none); `search=all`
+    lifts that. `timed_out`: the search hit the statement timeout, and the answer holds
+    nothing (a narrower query, or one an index serves, finds more)."""
+
+    from_: str | None = msgspec.field(name="from")
+    to: str | None
+    bounded: bool
+    timed_out: bool
+    #: How many of the newest jobs a bounded search covers (`search_window`); null unbounded.
+    size: int | None
+
+
 class JobPage(msgspec.Struct, kw_only=True):
     """One keyset page. Pass `next_cursor` as `cursor` for older rows in the list's order, and
     `prev_cursor` for the rows before this page. `next_cursor` is null on the last page."""
@@ -74,6 +91,8 @@ class JobPage(msgspec.Struct, kw_only=True):
     has_more: bool
     next_cursor: str | None
     prev_cursor: str | None
+    #: Null without `q`.
+    searched: Searched | None = None
 
 
 class JobSummaryPage(msgspec.Struct, kw_only=True):
@@ -83,6 +102,8 @@ class JobSummaryPage(msgspec.Struct, kw_only=True):
     has_more: bool
     next_cursor: str | None
     prev_cursor: str | None
+    #: Null without `q`.
+    searched: Searched | None = None
 
 
 class JobCounts(msgspec.Struct, kw_only=True):
@@ -98,6 +119,8 @@ class JobCounts(msgspec.Struct, kw_only=True):
     #: counting them exactly would mean reading too many rows.
     estimated_states: list[str]
     computed_at: datetime
+    #: With `q`: the jobs the search covered (then every number is an exact count of them).
+    searched: Searched | None = None
 
 
 class JobActionResult(msgspec.Struct, kw_only=True):
