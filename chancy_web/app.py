@@ -45,6 +45,7 @@ from chancy_web.validation import (
     schema_router,
     strict_json_body,
 )
+from chancy_web.views.controller import ViewController
 from chancy_web.workers.controller import WorkerController
 
 if TYPE_CHECKING:
@@ -94,7 +95,7 @@ def create_app(
             await chancy.pool.open()
         try:
             if ctx.settings.migrate_on_start:
-                await build_concurrently(chancy)
+                await build_concurrently(chancy, search_indexes=ctx.settings.search_indexes)
                 if await migrations.migrate(chancy):
                     log.info("Applied chancy-web migrations")
             if ctx.settings.run_background:
@@ -121,6 +122,7 @@ def create_app(
             SystemController,
             AuditController,
             EventController,
+            ViewController,
             *(r for r in plugin_routes if not is_public(r)),
             *extra_route_handlers,
         ],

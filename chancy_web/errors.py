@@ -44,7 +44,7 @@ def status_for(exc: BaseException) -> int:
         return exc.status_code
     if isinstance(exc, UNAVAILABLE):
         return 503
-    if isinstance(exc, UNSTORABLE | QueryError):
+    if isinstance(exc, (*UNSTORABLE, QueryError)):
         return 400
     return 500
 

@@ -48,6 +48,8 @@ class Operation:
     db: AsyncConnection
     target: str | None
     detail: dict[str, Any] = field(default_factory=dict)
+    #: The status the client gets on success (201 for a creation).
+    status_code: int = 200
 
 
 def _target(scope: Scope) -> str | None:
@@ -84,7 +86,7 @@ async def audited(
                 action=request.route_handler.opt["action"],
                 target=_bounded_target(operation.target),
                 outcome="allowed",
-                status_code=200,
+                status_code=operation.status_code,
                 detail=operation.detail,
                 client=_client(request.scope),
             ),

@@ -1,19 +1,20 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Annotated
 from uuid import UUID
 
 import msgspec
 from litestar import Controller, Request, Response, delete, get, post
 from litestar.exceptions import NotFoundException, ValidationException
-from litestar.params import FromPath, JSONBody
+from litestar.params import FromPath, JSONBody, QueryParameter
 
 from chancy_web.audit.recording import audited
 from chancy_web.auth.roles import Role
 from chancy_web.context import Ctx
 from chancy_web.db import connect, read, table
 from chancy_web.errors import ConflictException
-from chancy_web.jobs import actions, counts, queries
+from chancy_web.jobs import actions, counts, queries, suggest
 from chancy_web.jobs.filters import JobFilter, QParam, SearchParam
 from chancy_web.jobs.schemas import (
     BatchResult,
@@ -25,10 +26,18 @@ from chancy_web.jobs.schemas import (
     JobRow,
     JobSummary,
     JobSummaryPage,
+    Suggestions,
 )
 from chancy_web.query import compile_query
+from chancy_web.query.language import MAX_LENGTH
 from chancy_web.shared_reads import json_body, request_key
 
+SuggestQParam = Annotated[
+    str, QueryParameter(description="The search as typed so far", max_length=MAX_LENGTH)
+]
+CursorOffsetParam = Annotated[
+    int | None, QueryParameter(description="Where the cursor is in `q` (a character offset)", ge=0)
+]
 JobList = JobPage | JobSummaryPage | list[JobRow] | list[JobSummary]
 
 
@@ -81,6 +90,33 @@ class JobController(Controller):
 
         functions: list[str] = await ctx.functions.get(fetch)
         return functions
+
+    @get(
+        "/suggest",
+        operation_id="suggestJobSearch",
+        summary="What may complete the search at the cursor",
+        description=(
+            "Qualifier names, states, queue and function names, and the kwargs and meta keys "
+            "of the newest jobs. `q` need not parse; each suggestion's `insert` replaces "
+            "`q[replace.from:replace.to]`. `cursor` is a character offset in `q` (default: "
+            "its end)."
+        ),
+    )
+    async def suggest_job_search(
+        self, ctx: Ctx, q: SuggestQParam = "", cursor: CursorOffsetParam = None
+    ) -> Suggestions:
+        at = len(q) if cursor is None else min(cursor, len(q))
+
+        async with read(ctx) as db:
+
+            async def functions() -> list[str]:
+                # The function list's cache, filled on this connection when it is stale.
+                names: list[str] = await ctx.functions.get(
+                    lambda: queries.list_functions(db, ctx.chancy)
+                )
+                return names
+
+            return await suggest.suggest(db, ctx.chancy, q, at, functions)
 
     @get(
         "/counts",

@@ -278,7 +278,20 @@ async def get_job(db: Reader, chancy: Chancy, job_id: UUID) -> JobDetail | None:
     return await db.one(_get_job_sql(chancy), (job_id,), _detail_row)
 
 
+#: Distinct function names by a skip scan of the func index (`web_jobs_func`): one short
+#: index descent per name, instead of reading every job (358 ms at 1M jobs with DISTINCT).
+FUNCTIONS_SQL = sql.SQL(
+    """WITH RECURSIVE f(func) AS (
+        (SELECT func FROM {jobs} ORDER BY func LIMIT 1)
+        UNION ALL
+        SELECT (SELECT j.func FROM {jobs} AS j WHERE j.func > f.func ORDER BY j.func LIMIT 1)
+        FROM f WHERE f.func IS NOT NULL
+    )
+    SELECT func FROM f WHERE func IS NOT NULL"""
+)
+
+
 async def list_functions(db: Reader, chancy: Chancy) -> list[str]:
-    query = sql.SQL("SELECT DISTINCT func FROM {jobs} ORDER BY func")
+    query = FUNCTIONS_SQL
     rows: list[tuple[str]] = await db.all(query.format(jobs=table(chancy, "jobs")))
     return [func for (func,) in rows]

@@ -155,3 +155,23 @@ class BatchResult(msgspec.Struct, kw_only=True):
     #: True only if every item completed. Completed items stay done either way.
     ok: bool
     results: list[BatchItemResult]
+
+
+class Suggestion(msgspec.Struct, kw_only=True):
+    #: The text to put in place of `replace`'s range of the query.
+    insert: str
+    label: str
+    #: What it is (a qualifier's description, "function", "state", ...).
+    detail: str
+
+
+class SuggestRange(msgspec.Struct, kw_only=True):
+    """Character offsets in `q`: the suggestion replaces `q[from:to]`."""
+
+    from_: int = msgspec.field(name="from")
+    to: int
+
+
+class Suggestions(msgspec.Struct, kw_only=True):
+    suggestions: list[Suggestion]
+    replace: SuggestRange
