@@ -214,3 +214,39 @@ async def test_a_search_past_the_statement_timeout_says_it_timed_out(big):
         page = await queries.list_jobs(Reader(conn, timeout_ms=1), big, f)
     assert page.items == [] and page.searched is not None
     assert page.searched.timed_out and not page.searched.bounded
+
+
+async def _plan_of(app: Chancy, query: Any, params: Any = ()) -> list[dict[str, Any]]:
+    async with app.pool.connection() as conn:
+        cursor = psycopg.AsyncClientCursor(conn)
+        await cursor.execute(sql.SQL("EXPLAIN (FORMAT JSON) ") + query, params)
+        row = await cursor.fetchone()
+    assert row is not None
+    nodes, stack = [], [row[0][0]["Plan"]]
+    while stack:
+        node = stack.pop()
+        nodes.append(node)
+        stack.extend(node.get("Plans", []))
+    return nodes
+
+
+async def test_function_list_is_a_skip_scan_of_the_func_index(big):
+    query = queries.FUNCTIONS_SQL.format(jobs=sql.Identifier(f"{PREFIX}jobs"))
+    nodes = await _plan_of(big, query)
+    on_jobs = [n for n in nodes if n.get("Relation Name") == f"{PREFIX}jobs"]
+    assert on_jobs and all(n["Node Type"] == "Index Only Scan" for n in on_jobs), on_jobs
+    assert {n["Index Name"] for n in on_jobs} == {f"{PREFIX}web_jobs_func"}
+
+
+async def test_kwargs_equality_uses_the_gin_index_when_built(big):
+    from chancy_web.migrations.indexes import build_concurrently
+
+    built = await build_concurrently(big, search_indexes=True)
+    assert f"{PREFIX}web_jobs_kwargs" in built or built == []
+    async with big.pool.connection() as conn:
+        await conn.execute(sql.SQL("ANALYZE {}").format(sql.Identifier(f"{PREFIX}jobs")))
+    search = _search("kwargs.user_id:42", search_indexes=True)
+    assert not search.bounded
+    nodes = await _plan(big, JobFilter(limit=100, search=search))
+    names = {n.get("Index Name") for n in nodes}
+    assert f"{PREFIX}web_jobs_kwargs" in names, nodes
