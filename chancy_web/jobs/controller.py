@@ -11,7 +11,7 @@ from litestar.params import FromPath, JSONBody, QueryParameter
 
 from chancy_web.audit.recording import audited
 from chancy_web.auth.roles import Role
-from chancy_web.context import Ctx
+from chancy_web.context import Ctx, TtlCache
 from chancy_web.db import connect, read, table
 from chancy_web.errors import ConflictException
 from chancy_web.jobs import actions, counts, queries, suggest
@@ -38,6 +38,8 @@ SuggestQParam = Annotated[
 CursorOffsetParam = Annotated[
     int | None, QueryParameter(description="Where the cursor is in `q` (a character offset)", ge=0)
 ]
+#: Key paths whose suggestions are cached at once; past it the cache starts again.
+MAX_CACHED_PATHS = 256
 JobList = JobPage | JobSummaryPage | list[JobRow] | list[JobSummary]
 
 
@@ -116,7 +118,21 @@ class JobController(Controller):
                 )
                 return names
 
-            return await suggest.suggest(db, ctx.chancy, q, at, functions)
+            async def keys(column: str, path: list[str]) -> list[str]:
+                # Cached like the function list: reading the newest jobs' keys for every
+                # keystroke of every viewer cost more than the rest of a suggestion.
+                cache = ctx.suggest_keys.get((column, tuple(path)))
+                if cache is None:
+                    if len(ctx.suggest_keys) > MAX_CACHED_PATHS:
+                        ctx.suggest_keys.clear()
+                    cache = TtlCache(ctx.settings.functions_cache_s)
+                    ctx.suggest_keys[(column, tuple(path))] = cache
+                found: list[str] = await cache.get(
+                    lambda: suggest.read_keys(db, ctx.chancy, column, path)
+                )
+                return found
+
+            return await suggest.suggest(db, ctx.chancy, q, at, functions, keys)
 
     @get(
         "/counts",

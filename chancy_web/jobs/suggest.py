@@ -44,7 +44,8 @@ def word_at(q: str, cursor: int) -> Word:
     return Word(start, end, q[start:cursor])
 
 
-async def _keys(db: Reader, chancy: Chancy, column: str, path: list[str]) -> list[str]:
+async def read_keys(db: Reader, chancy: Chancy, column: str, path: list[str]) -> list[str]:
+    """The keys at `path` in `column` of the newest KEY_SAMPLE jobs."""
     query = sql.SQL(
         """SELECT DISTINCT k FROM (
                SELECT {c} #> %s AS v FROM {jobs} ORDER BY id DESC LIMIT %s
@@ -61,6 +62,7 @@ async def suggest(
     q: str,
     cursor: int,
     functions: Callable[[], Awaitable[list[str]]],
+    keys: Callable[[str, list[str]], Awaitable[list[str]]],
 ) -> Suggestions:
     word = word_at(q, cursor)
     name, colon, value = word.text.partition(":")
@@ -73,7 +75,7 @@ async def suggest(
     head, dot, path_text = name.partition(".")
     if not colon and dot and head in ("kwargs", "meta"):
         *parents, partial = path_text.split(".")
-        for key in await _keys(db, chancy, head, parents):
+        for key in await keys(head, parents):
             if key.startswith(partial) and key.strip() and ":" not in key and " " not in key:
                 full = ".".join([head, *parents, key])
                 offer(f"{full}:", full, f"a key of {head} in recent jobs")

@@ -44,14 +44,16 @@ async def test_states_complete_the_last_item_of_a_list(client, admin):
     assert _apply(q, body, "retrying") == "state:failed,retrying"
 
 
-async def test_kwargs_keys_of_recent_jobs_nested(client, admin, chancy):
+async def test_kwargs_keys_of_recent_jobs_nested(chancy, dsn):
     key = f"k{uuid.uuid4().hex[:6]}"
     await chancy.push(Job(func="app.x", queue="suggest", kwargs={key: {"email": "a", "id": 1}}))
-    q = f"queue:suggest kwargs.{key[:4]}"
-    body = await _suggest(client, admin, q)
-    assert _apply(q, body, f"kwargs.{key}") == f"queue:suggest kwargs.{key}:"
-    body = await _suggest(client, admin, f"kwargs.{key}.em")
-    assert [s["label"] for s in body["suggestions"]] == [f"kwargs.{key}.email"]
+    async with AsyncTestClient(web_app(dsn, functions_cache_s=0)) as client:
+        admin = await login(client)
+        q = f"queue:suggest kwargs.{key[:4]}"
+        body = await _suggest(client, admin, q)
+        assert _apply(q, body, f"kwargs.{key}") == f"queue:suggest kwargs.{key}:"
+        body = await _suggest(client, admin, f"kwargs.{key}.em")
+        assert [s["label"] for s in body["suggestions"]] == [f"kwargs.{key}.email"]
 
 
 async def test_queue_and_function_values_with_the_cursor_inside(chancy, dsn):
