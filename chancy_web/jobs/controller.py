@@ -5,22 +5,23 @@ from typing import Annotated
 from uuid import UUID
 
 import msgspec
-from litestar import Controller, Request, Response, delete, get, post
+from litestar import Controller, Response, delete, get, post
 from litestar.exceptions import NotFoundException, ValidationException
 from litestar.params import FromPath, JSONBody, QueryParameter
 
 from chancy_web.audit.recording import audited
 from chancy_web.auth.roles import Role
 from chancy_web.context import Ctx, TtlCache
-from chancy_web.db import connect, read, table
+from chancy_web.db import Reader, read, table
 from chancy_web.errors import ConflictException
-from chancy_web.jobs import actions, counts, queries, suggest
+from chancy_web.jobs import actions, queries, suggest
 from chancy_web.jobs.filters import JobFilter, QParam, SearchParam
 from chancy_web.jobs.schemas import (
     BatchResult,
     JobActionResult,
     JobBatch,
-    JobCounts,
+    JobClone,
+    JobClones,
     JobDetail,
     JobPage,
     JobRow,
@@ -28,9 +29,13 @@ from chancy_web.jobs.schemas import (
     JobSummaryPage,
     Suggestions,
 )
+from chancy_web.pagination import page_struct
 from chancy_web.query import compile_query
+from chancy_web.query.counts import shared_job_counts
 from chancy_web.query.language import MAX_LENGTH
+from chancy_web.query.schemas import JobCounts
 from chancy_web.shared_reads import json_body, request_key
+from chancy_web.types import AnyRequest
 
 SuggestQParam = Annotated[
     str, QueryParameter(description="The search as typed so far", max_length=MAX_LENGTH)
@@ -43,24 +48,17 @@ MAX_CACHED_PATHS = 256
 JobList = JobPage | JobSummaryPage | list[JobRow] | list[JobSummary]
 
 
-async def list_jobs(ctx: Ctx, request: Request, job_filter: JobFilter) -> Response[JobList]:  # type: ignore[type-arg]
+async def list_jobs(ctx: Ctx, request: AnyRequest, job_filter: JobFilter) -> Response[JobList]:
     """The core plugin's `GET /api/v1/jobs` (`chancy_web.CoreApiPlugin.get_jobs`)."""
 
     async def body() -> bytes:
         async with read(ctx) as db:
-            page = await queries.list_jobs(db, ctx.chancy, job_filter)
+            page, searched = await queries.list_jobs(db, ctx.chancy, job_filter)
         if not job_filter.envelope:
             return msgspec.json.encode(page.items)
         envelope = JobSummaryPage if job_filter.summary else JobPage
-        return msgspec.json.encode(
-            envelope(
-                items=page.items,  # type: ignore[arg-type]  # JobRow unless summary
-                has_more=page.has_more,
-                next_cursor=page.next_cursor.encode() if page.next_cursor else None,
-                prev_cursor=page.prev_cursor.encode() if page.prev_cursor else None,
-                searched=page.searched,
-            )
-        )
+        body = msgspec.structs.replace(page_struct(page, envelope), searched=searched)
+        return msgspec.json.encode(body)
 
     return json_body(await ctx.reads.share(request_key(request), body))
 
@@ -90,8 +88,7 @@ class JobController(Controller):
             async with read(ctx) as db:
                 return await queries.list_functions(db, ctx.chancy)
 
-        functions: list[str] = await ctx.functions.get(fetch)
-        return functions
+        return await ctx.functions.get(fetch)
 
     @get(
         "/suggest",
@@ -108,15 +105,11 @@ class JobController(Controller):
         self, ctx: Ctx, q: SuggestQParam = "", cursor: CursorOffsetParam = None
     ) -> Suggestions:
         at = len(q) if cursor is None else min(cursor, len(q))
-
         async with read(ctx) as db:
 
             async def functions() -> list[str]:
                 # The function list's cache, filled on this connection when it is stale.
-                names: list[str] = await ctx.functions.get(
-                    lambda: queries.list_functions(db, ctx.chancy)
-                )
-                return names
+                return await ctx.functions.get(lambda: queries.list_functions(db, ctx.chancy))
 
             async def keys(column: str, path: list[str]) -> list[str]:
                 # Cached like the function list: reading the newest jobs' keys for every
@@ -127,10 +120,7 @@ class JobController(Controller):
                         ctx.suggest_keys.clear()
                     cache = TtlCache(ctx.settings.functions_cache_s)
                     ctx.suggest_keys[(column, tuple(path))] = cache
-                found: list[str] = await cache.get(
-                    lambda: suggest.read_keys(db, ctx.chancy, column, path)
-                )
-                return found
+                return await cache.get(lambda: suggest.read_keys(db, ctx.chancy, column, path))
 
             return await suggest.suggest(db, ctx.chancy, q, at, functions, keys)
 
@@ -157,14 +147,8 @@ class JobController(Controller):
                 unbounded=search == "all",
             )
             async with read(ctx) as reader:
-                return await counts.count_matching(reader, ctx.chancy, selection)
-
-        async def fetch() -> JobCounts:
-            async with connect(ctx) as db:
-                return await counts.count_jobs(db, ctx.chancy, ctx.settings.counts_exact_limit)
-
-        job_counts: JobCounts = await ctx.counts.get(fetch)
-        return job_counts
+                return await queries.count_matching(reader, ctx.chancy, selection)
+        return await shared_job_counts(ctx)
 
     @post(
         "/",
@@ -181,16 +165,12 @@ class JobController(Controller):
     async def run_job_batch(
         self,
         ctx: Ctx,
-        request: Request,  # type: ignore[type-arg]
+        request: AnyRequest,
         data: JSONBody[JobBatch],
     ) -> BatchResult:
+        # The schema has already refused an unknown action and an empty list of ids; the
+        # largest batch is a setting, so it is checked here.
         action = data.action.lower()
-        if action not in actions.BATCH_ACTIONS:
-            raise ValidationException(
-                f"Invalid batch action; use {', '.join(actions.BATCH_ACTIONS)}"
-            )
-        if not data.ids:
-            raise ValidationException("ids must be a non-empty array of strings")
         if len(data.ids) > ctx.settings.max_batch:
             raise ValidationException(f"At most {ctx.settings.max_batch} ids per batch")
         async with audited(ctx, request, target=None) as op:
@@ -212,7 +192,7 @@ class JobController(Controller):
     async def retry_job(
         self,
         ctx: Ctx,
-        request: Request,  # type: ignore[type-arg]
+        request: AnyRequest,
         job_id: FromPath[UUID],
     ) -> JobActionResult:
         async with audited(ctx, request) as op:
@@ -230,7 +210,7 @@ class JobController(Controller):
     async def cancel_job(
         self,
         ctx: Ctx,
-        request: Request,  # type: ignore[type-arg]
+        request: AnyRequest,
         job_id: FromPath[UUID],
     ) -> JobActionResult:
         async with audited(ctx, request) as op:
@@ -248,9 +228,54 @@ class JobController(Controller):
     async def delete_job(
         self,
         ctx: Ctx,
-        request: Request,  # type: ignore[type-arg]
+        request: AnyRequest,
         job_id: FromPath[UUID],
     ) -> JobActionResult:
         async with audited(ctx, request) as op:
             await actions.delete_job(op.db, ctx.chancy, job_id)
         return JobActionResult(ok=True, id=job_id, state=None)
+
+    @post(
+        "/{job_id:uuid}/clone",
+        operation_id="cloneJob",
+        summary="Re-run a job with edits: a new job of the same function",
+        description=(
+            "Copies the job's function, kwargs, queue, priority, max_attempts, limits and meta, "
+            "applies the fields given, and sets `meta.cloned_from` to the original's id. The "
+            "new job is due now unless `scheduled_at` says otherwise. Answers with the new job "
+            "as `GET /api/v1/jobs/{id}` shows it."
+        ),
+        opt={"role": Role.OPERATOR, "action": "job.clone"},
+        status_code=201,
+        raises=[NotFoundException, ValidationException],
+    )
+    async def clone_job(
+        self,
+        ctx: Ctx,
+        request: AnyRequest,
+        job_id: FromPath[UUID],
+        data: JSONBody[JobClone],
+    ) -> JobDetail:
+        async with audited(ctx, request) as op:
+            new_id = await actions.clone_job(op.db, ctx.chancy, job_id, data)
+            edited = [f for f in data.__struct_fields__ if getattr(data, f) is not None]
+            op.detail.update(clone=str(new_id), edited=edited)
+            job = await queries.get_job(Reader(op.db), ctx.chancy, new_id)
+        assert job is not None
+        return job
+
+    @get(
+        "/{job_id:uuid}/clones",
+        operation_id="listJobClones",
+        summary="The jobs re-run from this one (their meta.cloned_from), oldest first",
+    )
+    async def list_job_clones(
+        self,
+        ctx: Ctx,
+        job_id: FromPath[UUID],
+        limit: Annotated[int, QueryParameter(ge=1)] = 20,
+    ) -> JobClones:
+        size = min(limit, ctx.settings.max_page_size)
+        async with read(ctx) as db:
+            rows = await queries.list_clones(db, ctx.chancy, job_id, size)
+        return JobClones(items=rows[:size], has_more=len(rows) > size)

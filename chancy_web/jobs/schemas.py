@@ -6,6 +6,9 @@ from uuid import UUID
 
 import msgspec
 
+from chancy_web.query.schemas import Searched
+from chancy_web.validation import NO_NUL
+
 JobState = Literal["pending", "running", "failed", "retrying", "succeeded"]
 JOB_STATES: tuple[JobState, ...] = ("pending", "running", "failed", "retrying", "succeeded")
 
@@ -51,7 +54,7 @@ class JobError(msgspec.Struct, kw_only=True):
 
 
 class JobRow(JobSummary):
-    """A row of a job list by default: every field of the reference's rows, plus `error`.
+    """A row of a job list by default: every field of chancy 0.26's web plugin's rows, plus `error`.
 
     Positional like JobSummary, its columns following (`queries.HEAVY_COLUMNS`). Built from a
     database row, its JSON columns hold their JSON text as stored (`msgspec.Raw`), which is
@@ -67,20 +70,6 @@ class JobRow(JobSummary):
 
 class JobDetail(JobRow):
     """One job: the same fields as a full list row."""
-
-
-class Searched(msgspec.Struct, kw_only=True):
-    """Which jobs a search (`q=`) covered. `bounded`: a term no index serves limited it to
-    the newest `size` jobs, the ids `from`..`to` (null when there were none); `search=all`
-    lifts that. `timed_out`: the search hit the statement timeout, and the answer holds
-    nothing (a narrower query, or one an index serves, finds more)."""
-
-    from_: str | None = msgspec.field(name="from")
-    to: str | None
-    bounded: bool
-    timed_out: bool
-    #: How many of the newest jobs a bounded search covers (`search_window`); null unbounded.
-    size: int | None
 
 
 class JobPage(msgspec.Struct, kw_only=True):
@@ -106,25 +95,9 @@ class JobSummaryPage(msgspec.Struct, kw_only=True):
     searched: Searched | None = None
 
 
-class JobCounts(msgspec.Struct, kw_only=True):
-    """Jobs by state, overall and per queue, computed at most once per interval for everyone."""
-
-    by_state: dict[str, int]
-    by_queue: dict[str, dict[str, int]]
-    #: Per queue, when its longest-waiting due job (pending or retrying) became due.
-    oldest_pending_at: dict[str, datetime]
-    #: True when every number is an exact count.
-    exact: bool
-    #: States whose numbers (overall and per queue) are the planner's estimates, because
-    #: counting them exactly would mean reading too many rows.
-    estimated_states: list[str]
-    computed_at: datetime
-    #: With `q`: the jobs the search covered (then every number is an exact count of them).
-    searched: Searched | None = None
-
-
 class JobActionResult(msgspec.Struct, kw_only=True):
-    """The reference's `{"ok": true}`, with the job's state after the action (null if deleted)."""
+    """Chancy 0.26's web plugin's `{"ok": true}`, with the job's state after the action (null if
+    deleted)."""
 
     ok: bool
     id: UUID
@@ -132,7 +105,8 @@ class JobActionResult(msgspec.Struct, kw_only=True):
 
 
 class JobBatch(msgspec.Struct, kw_only=True):
-    """The reference's batch body. `action` is matched case-insensitively; ids that are not
+    """Chancy 0.26's web plugin's batch body. `action` is matched case-insensitively; ids that are
+    not
     UUIDs are reported per item rather than failing the whole batch."""
 
     action: Annotated[
@@ -155,6 +129,30 @@ class BatchResult(msgspec.Struct, kw_only=True):
     #: True only if every item completed. Completed items stay done either way.
     ok: bool
     results: list[BatchItemResult]
+
+
+#: Postgres `integer`, the type of the jobs table's priority and max_attempts.
+INT4_MIN, INT4_MAX = -(2**31), 2**31 - 1
+
+
+class JobClone(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """A new job with the same function, and these fields changed (the rest are copied:
+    kwargs, queue, priority, max_attempts, limits, meta). It is due now unless `scheduled_at`
+    says otherwise; it never takes the original's unique_key (it is a run of its own)."""
+
+    kwargs: dict[str, Any] | None = None
+    queue: Annotated[str, msgspec.Meta(min_length=1, max_length=200, pattern=NO_NUL)] | None = None
+    priority: Annotated[int, msgspec.Meta(ge=INT4_MIN, le=INT4_MAX)] | None = None
+    scheduled_at: Annotated[datetime, msgspec.Meta(tz=True)] | None = None
+    max_attempts: Annotated[int, msgspec.Meta(ge=1, le=INT4_MAX)] | None = None
+
+
+class JobClones(msgspec.Struct, kw_only=True):
+    """The jobs cloned from one job (`meta.cloned_from`), oldest first, with their kwargs for
+    a diff; at most `limit`, `has_more` when there are others."""
+
+    items: list[JobRow]
+    has_more: bool
 
 
 class Suggestion(msgspec.Struct, kw_only=True):

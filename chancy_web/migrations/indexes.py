@@ -6,8 +6,8 @@ sort of every job in that state.
 
 Migrations v2 and v4 create them with a plain `CREATE INDEX`, which blocks writes to the jobs table
 while it runs (about 2 s per million jobs). `build_concurrently` builds them without blocking
-writes; the standalone app and `chancy-web indexes` call it before migrating, so on a big table
-the migration finds them already there.
+writes; the app calls it at start-up, before migrating (unless `Settings.migrate_on_start` is
+off), so on a big table the migration finds them already there.
 """
 
 from __future__ import annotations
@@ -32,6 +32,8 @@ JOB_INDEXES = {
     # Distinct function names by a skip scan instead of a scan of every job (see
     # `jobs.queries.list_functions`); also serves `func:` equality.
     "web_jobs_func": "(func)",
+    # The clones of a job ("Re-run with edits"); only clones are in it, so it stays tiny.
+    "web_jobs_cloned_from": "((meta->>'cloned_from'), id) WHERE meta ? 'cloned_from'",
 }
 
 #: Built only when `Settings.search_indexes` is on: each costs every job insert (a GIN

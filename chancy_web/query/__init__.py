@@ -1,4 +1,5 @@
-"""Selecting jobs: the search language (`q=`), shared by every place that selects jobs."""
+"""Selecting jobs, shared by every resource that lists, counts or acts on jobs: the search
+language (`q=`) and the list filters (`filters.py`)."""
 
 from chancy_web.query.compile import Selection, compile_query, search_window
 from chancy_web.query.language import QueryError, parse

@@ -51,7 +51,7 @@ class ViewController(Controller):
         )
         async with audited(ctx, request) as op:
             view = await queries.create_view(op.db, ctx.chancy, data, request.user.username)
-            op.target, op.status_code = str(view.id), 201
+            op.target = str(view.id)
             op.detail.update(name=view.name, q=view.q, shared=view.shared)
         return view
 
@@ -78,5 +78,4 @@ class ViewController(Controller):
             if view.owner != user.username and not user.role.allows(Role.ADMIN):
                 raise PermissionDeniedException("Only its owner or an admin deletes a shared view")
             await queries.delete_view(op.db, ctx.chancy, view_id)
-            op.status_code = 204
             op.detail.update(name=view.name, shared=view.shared)

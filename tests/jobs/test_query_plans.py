@@ -18,8 +18,10 @@ from psycopg import sql
 from chancy_web import Api, Settings
 from chancy_web.db import Reader
 from chancy_web.jobs import queries
-from chancy_web.jobs.filters import Condition, Cursor, JobFilter
+from chancy_web.jobs.filters import JobFilter
+from chancy_web.pagination import Cursor
 from chancy_web.query import Selection, compile_query, search_window
+from chancy_web.query.filters import Condition, id_at
 from tests.conftest import auth_backend
 
 PREFIX = "plans_"
@@ -154,7 +156,7 @@ async def test_id_bounds_match_chancy_ids():
     before = datetime.now(UTC) - timedelta(seconds=1)
     made = uuid.UUID(str(chancy_uuid()))
     after = datetime.now(UTC) + timedelta(seconds=1)
-    assert queries.id_at(before) < made < queries.id_at(after)
+    assert id_at(before) < made < id_at(after)
 
 
 def _search(q: str, **settings: Any) -> Selection:
@@ -211,9 +213,9 @@ async def test_a_search_past_the_statement_timeout_says_it_timed_out(big):
         ),
     )
     async with await psycopg.AsyncConnection.connect(big.dsn, autocommit=True) as conn:
-        page = await queries.list_jobs(Reader(conn, timeout_ms=1), big, f)
-    assert page.items == [] and page.searched is not None
-    assert page.searched.timed_out and not page.searched.bounded
+        page, searched = await queries.list_jobs(Reader(conn, timeout_ms=1), big, f)
+    assert page.items == [] and searched is not None
+    assert searched.timed_out and not searched.bounded
 
 
 async def _plan_of(app: Chancy, query: Any, params: Any = ()) -> list[dict[str, Any]]:

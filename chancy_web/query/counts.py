@@ -3,23 +3,22 @@
 Each state is counted exactly while the planner expects fewer than `counts_exact_limit` rows
 in it (an index-only scan of a partial index), and estimated above that from the planner's
 statistics, per queue; the response lists the states whose numbers are estimates. The result
-is computed at most once per `counts_cache_s` and shared by every viewer (see the controller).
+is computed at most once per `counts_cache_s` and shared by every viewer and scraper
+(`shared_job_counts`: the job list's counts and Prometheus's `/metrics` read the same).
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
-import msgspec
-import psycopg
 from chancy import Chancy
 from psycopg import AsyncConnection, sql
 
-from chancy_web.db import Reader, table
-from chancy_web.jobs.queries import searched_selection
-from chancy_web.jobs.schemas import JOB_STATES, JobCounts
-from chancy_web.query import Selection
+from chancy_web.context import WebContext
+from chancy_web.db import connect, table
+from chancy_web.jobs.schemas import JOB_STATES
+from chancy_web.query.schemas import JobCounts
 
 
 async def _planned_rows(conn: AsyncConnection, query: sql.Composable) -> int:
@@ -119,29 +118,11 @@ async def _oldest_due(conn: AsyncConnection, chancy: Chancy, queues: list[str]) 
     return result
 
 
-async def count_matching(db: Reader, chancy: Chancy, search: Selection) -> JobCounts:
-    """Exact counts, by state and queue, of the jobs a search selects, under the statement
-    timeout: a search that runs out of time answers zeros and says so (`timed_out`)."""
-    search_run, searched = await searched_selection(db, chancy, search)
-    assert search_run is not None and searched is not None
-    by_state: dict[str, int] = dict.fromkeys(JOB_STATES, 0)
-    by_queue: dict[str, dict[str, int]] = {}
-    query = sql.SQL(
-        "SELECT j.queue, j.state, count(*) FROM {jobs} AS j WHERE {where} GROUP BY 1, 2"
-    ).format(jobs=table(chancy, "jobs"), where=search_run.where)
-    try:
-        rows: list[tuple[str, str, int]] = await db.all(query, search_run.params)
-    except psycopg.errors.QueryCanceled:
-        rows, searched = [], msgspec.structs.replace(searched, timed_out=True)
-    for queue, state, count in rows:
-        by_state[state] = by_state.get(state, 0) + count
-        by_queue.setdefault(queue, dict.fromkeys(JOB_STATES, 0))[state] = count
-    return JobCounts(
-        by_state=by_state,
-        by_queue=by_queue,
-        oldest_pending_at={},
-        exact=not searched.timed_out,
-        estimated_states=[],
-        computed_at=datetime.now(UTC),
-        searched=searched,
-    )
+async def shared_job_counts(ctx: WebContext) -> JobCounts:
+    """The counts, computed at most once per `counts_cache_s` for everyone."""
+
+    async def fetch() -> JobCounts:
+        async with connect(ctx) as db:
+            return await count_jobs(db, ctx.chancy, ctx.settings.counts_exact_limit)
+
+    return await ctx.counts.get(fetch)
