@@ -22,17 +22,17 @@ from chancy_web import migrations
 from chancy_web.__about__ import __version__
 from chancy_web.audit.controller import AuditController
 from chancy_web.audit.recording import record_exception
-from chancy_web.auth.backends import AuthBackend
+from chancy_web.auth.backends import AuthBackend, check_backend
 from chancy_web.auth.controller import AuthController
 from chancy_web.auth.guards import CSRF_HEADER, RequireRole
 from chancy_web.background import Background, BackgroundJob
 from chancy_web.context import WebContext
+from chancy_web.core import CoreApiPlugin
 from chancy_web.errors import exception_handlers
 from chancy_web.events import EventController, events_lifespan, stream_events_ws
-from chancy_web.extensions import is_public, load_api_routes
+from chancy_web.extensions import API_PREFIX, api_host, is_public, load_api_routes
 from chancy_web.jobs.controller import JobController
 from chancy_web.migrations.indexes import build_concurrently
-from chancy_web.plugin import Api
 from chancy_web.prometheus.controller import get_prometheus_metrics
 from chancy_web.queues.controller import QueueController
 from chancy_web.settings import Settings
@@ -52,12 +52,11 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("chancy_web")
 
-API_PREFIX = "/api/v1"
 SECURITY: list[dict[str, list[str]]] = [{"bearer": []}, {"session": []}]
 
 
 #: The work every chancy-web process does in the background, whatever serves requests.
-BACKGROUND_JOBS: list[BackgroundJob] = []
+BACKGROUND_JOBS: list[BackgroundJob[WebContext]] = []
 
 
 def create_app(
@@ -77,11 +76,7 @@ def create_app(
     its own migrations unless `settings.migrate_on_start` is off. `extra_route_handlers` are
     served under `/api/v1` behind the same authentication as the built-in routes.
     """
-    if not isinstance(authentication_backend, AuthBackend):
-        raise TypeError(
-            "authentication_backend must be an AuthBackend, such as "
-            "SimpleAuthBackend({'admin': '<argon2 hash from `chancy-web hash-password`>'})"
-        )
+    check_backend(authentication_backend)
     ctx = WebContext(chancy=chancy, auth=authentication_backend, settings=settings or Settings())
     ctx.worker = worker
     # Work that outlives a request; each kind is one BackgroundJob (see chancy_web.background).
@@ -107,8 +102,7 @@ def create_app(
 
     # The core routes, and those of the app's Chancy plugins (crons, workflows, metrics,
     # third-party ApiPlugins).
-    api_plugin = chancy.plugins.get(Api.get_identifier())
-    plugin_routes = load_api_routes(api_plugin if isinstance(api_plugin, Api) else None, chancy)
+    plugin_routes = load_api_routes(api_host(chancy), chancy, CoreApiPlugin)
     public_routes = [r for r in plugin_routes if is_public(r)]
     protected = Router(
         "/",

@@ -49,7 +49,7 @@ class WebContext:
     #: The web layer's share of Chancy's pool (see `chancy_web.db.pooled`).
     db_slots: asyncio.Semaphore = field(init=False)
     #: Work that outlives a request (see `chancy_web.background`); the app fills it in.
-    background: Background = field(init=False)
+    background: Background[WebContext] = field(init=False)
 
     def __post_init__(self) -> None:
         self.sessions = SessionCache(self.settings.session_cache_s)

@@ -46,6 +46,14 @@ class Settings:
     #: Identical job-list requests in flight at the same moment share one query and one
     #: encoded body (see `chancy_web.shared_reads`); off, every request runs its own.
     share_reads: bool = True
+    #: A search using a term no index serves (`error:`, `exception:`, and `kwargs.`/`meta.`
+    #: without `search_indexes`) covers only this many of the newest jobs, unless the request
+    #: lifts the bound (`search=all`); see docs/search.md.
+    search_window: int = 100_000
+    #: Create GIN indexes (jsonb_path_ops) on kwargs and meta, so that `kwargs.<path>:<value>`
+    #: searches every job through an index. They cost every job insert and update some
+    #: write time and disk; built CONCURRENTLY by `chancy-web indexes` or at start-up.
+    search_indexes: bool = False
     #: Run the background work (bulk operations, folding failures) in this process. Every
     #: process that runs it shares the work through Postgres locks; turn it off only where
     #: another chancy-web process is sure to be up.

@@ -65,13 +65,39 @@ LARGE = 5_000_000
 P95_TARGET_MS = 50.0
 #: The job lists: with full rows (chancy-web's default, like the reference's rows), and beside
 #: each, the same page with `view=summary` (the dashboard's slim rows; chancy-web only).
+MIXED = "jobs_mixed_pages"
 LISTS: dict[str, str] = {
     "jobs_first_page": "/api/v1/jobs?pagination=true",
     "jobs_failed": "/api/v1/jobs?pagination=true&state=failed",
     "jobs_by_queue": "/api/v1/jobs?pagination=true&queue={queue}",
     "jobs_deep_page": "/api/v1/jobs?pagination=true&before={deep_id}",
+    # Many different pages (states x queues x positions), one after another per client, so
+    # that no two requests in flight are the same and sharing reads cannot help.
+    MIXED: "{mixed}",
 }
 SUMMARY = "_summary"
+#: States of the mixed pages ("" is the unfiltered list), and the positions they start from.
+MIXED_STATES = ("", "pending", "running", "retrying", "succeeded", "failed")
+MIXED_DEPTHS = (0.0, 0.2, 0.4, 0.6, 0.8)
+#: Separates the paths of one endpoint that are asked for in turn.
+PATHS_SEP = "\n"
+
+
+def describe_path(path: str) -> str:
+    paths = path.split(PATHS_SEP)
+    return path if len(paths) == 1 else f"{len(paths)} different pages, such as {paths[-1]}"
+
+
+def mixed_paths(queues: list[str], befores: list[str], summary: bool) -> str:
+    paths = []
+    for state in MIXED_STATES:
+        for queue in queues:
+            for before in befores:
+                query = {"pagination": "true", "state": state, "queue": queue, "before": before}
+                if summary:
+                    query["view"] = "summary"
+                paths.append("/api/v1/jobs?" + "&".join(f"{k}={v}" for k, v in query.items() if v))
+    return PATHS_SEP.join(paths)
 
 
 def lists_both_ways() -> dict[str, tuple[str, bool]]:
@@ -79,7 +105,8 @@ def lists_both_ways() -> dict[str, tuple[str, bool]]:
     both = {}
     for name, path in LISTS.items():
         both[name] = (path, False)
-        both[name + SUMMARY] = (f"{path}&view=summary", True)
+        summary = "{mixed_summary}" if name == MIXED else f"{path}&view=summary"
+        both[name + SUMMARY] = (summary, True)
     return both
 
 
@@ -499,7 +526,25 @@ def discover(dsn: str) -> dict[str, str]:
             "SELECT id FROM chancy_jobs ORDER BY id DESC OFFSET %s LIMIT 1", (depth,)
         ).fetchone()
         deep_id = str(row[0]) if row else job_id
-    return {"queue": "emails", "job_id": job_id, "deep_id": deep_id, "deep_offset": str(depth)}
+        befores = [""]  # the first page, then pages from deeper positions
+        for share in MIXED_DEPTHS[1:]:
+            row = conn.execute(
+                "SELECT id FROM chancy_jobs ORDER BY id DESC OFFSET %s LIMIT 1",
+                (int(total * share),),
+            ).fetchone()
+            befores.append(str(row[0]) if row else "")
+        queues = [
+            str(r[0])
+            for r in conn.execute("SELECT name FROM chancy_queues ORDER BY name LIMIT 6").fetchall()
+        ]
+    return {
+        "queue": "emails",
+        "job_id": job_id,
+        "deep_id": deep_id,
+        "deep_offset": str(depth),
+        "mixed": mixed_paths(queues, befores, summary=False),
+        "mixed_summary": mixed_paths(queues, befores, summary=True),
+    }
 
 
 def postgres_version(dsn: str) -> str:
@@ -654,17 +699,20 @@ async def run_pass(
     cap_s: float,
     into: Pass,
 ) -> None:
-    """`requests` GETs of `url` by `concurrency` clients, stopped after `cap_s` seconds."""
+    """`requests` GETs of `url` by `concurrency` clients, stopped after `cap_s` seconds. A `url`
+    of several paths (separated by PATHS_SEP) asks for each in turn."""
+    paths = url.split(PATHS_SEP)
     issued = 0
     deadline = time.monotonic() + cap_s
 
     async def client_loop(conn: RawConnection) -> None:
         nonlocal issued
         while issued < requests and time.monotonic() < deadline:
+            path = paths[issued % len(paths)]
             issued += 1
             t0 = time.perf_counter()
             try:
-                status, body = await conn.get(url)
+                status, body = await conn.get(path)
             except (OSError, asyncio.IncompleteReadError, ValueError):
                 into.errors += 1
                 continue
@@ -827,7 +875,7 @@ async def measure(
         entry: dict[str, Any] = {"url": s.url, "endpoints": {}}
         for name, result in results[s.name].items():
             entry["endpoints"][name] = {
-                "path": result.path,
+                "path": describe_path(result.path),
                 "serial": result.serial.summary(),
                 "loaded": result.loaded.summary(),
             }

@@ -34,7 +34,9 @@ def plugin_app(chancy: Chancy, **kwargs: Any) -> Litestar:
     """
     kwargs.setdefault("authentication_backend", auth_backend())
     try:
-        return create_app(chancy, extra_route_handlers=load_api_routes(None, chancy), **kwargs)
+        return create_app(
+            chancy, extra_route_handlers=load_api_routes(None, chancy, CoreApiPlugin), **kwargs
+        )
     except ImproperlyConfiguredException:
         return create_app(chancy, **kwargs)
 
@@ -150,24 +152,24 @@ def without_core(routes: list[Any]) -> list[Any]:
 
 def test_chancy_plugins_map_to_our_controllers_in_registration_order():
     app = Chancy("postgresql:///unused", plugins=[WorkflowPlugin(), Cron(), Metrics()])
-    routes = without_core(load_api_routes(None, app))
+    routes = without_core(load_api_routes(None, app, CoreApiPlugin))
     assert routes == [WorkflowController, CronController, MetricController]
 
 
 def test_default_plugins_give_workflows_and_metrics_but_not_crons():
-    routes = without_core(load_api_routes(None, Chancy("postgresql:///unused")))
+    routes = without_core(load_api_routes(None, Chancy("postgresql:///unused"), CoreApiPlugin))
     assert set(routes) == {WorkflowController, MetricController}
 
 
 def test_a_plugin_naming_a_missing_module_fails_at_start_up():
     app = Chancy("postgresql:///unused", plugins=[NamesAMissingModule()], no_default_plugins=True)
     with pytest.raises(ExtensionError, match="NamesAMissingModule.api_plugin.*cannot be imported"):
-        load_api_routes(None, app)
+        load_api_routes(None, app, CoreApiPlugin)
 
 
 def test_a_plugin_naming_something_else_than_an_api_plugin_is_skipped():
     app = Chancy("postgresql:///unused", plugins=[NamesAStarlettePlugin()], no_default_plugins=True)
-    assert without_core(load_api_routes(None, app)) == []
+    assert without_core(load_api_routes(None, app, CoreApiPlugin)) == []
 
 
 class OutsideApi(BillingApi):
@@ -183,7 +185,7 @@ class Outside(Billing):
 def test_routes_outside_the_api_are_refused():
     app = Chancy("postgresql:///unused", plugins=[Outside()], no_default_plugins=True)
     with pytest.raises(ExtensionError, match="must start with /api/v1/"):
-        load_api_routes(None, app)
+        load_api_routes(None, app, CoreApiPlugin)
 
 
 def test_custom_routes_are_in_the_openapi_schema_with_their_types():
@@ -240,6 +242,6 @@ def test_loaded_plugins_are_listed_on_the_api_plugin():
 
     api = Api(authentication_backend=auth_backend())
     app = Chancy("postgresql:///unused", plugins=[Billing()], no_default_plugins=True)
-    load_api_routes(api, app)
-    load_api_routes(api, app)
+    load_api_routes(api, app, CoreApiPlugin)
+    load_api_routes(api, app, CoreApiPlugin)
     assert api.plugins == [CoreApiPlugin, BillingApi]

@@ -166,5 +166,24 @@ async def test_audit_pages_follow_the_cursor(client):
     ).json()
     ids = [e["id"] for e in first["items"] + second["items"]]
     assert ids == sorted(ids, reverse=True) and len(set(ids)) == 4
+    assert first["prev_cursor"] is None and second["prev_cursor"] is not None
+    back = (
+        await client.get(
+            "/api/v1/audit", params={"limit": 2, "cursor": second["prev_cursor"]}, headers=admin
+        )
+    ).json()
+    assert [e["id"] for e in back["items"]] == ids[:2]
+    # An entry id, the cursor this list gave before it paged like the others, still pages.
+    by_id = (
+        await client.get("/api/v1/audit", params={"limit": 2, "cursor": str(ids[1])}, headers=admin)
+    ).json()
+    assert [e["id"] for e in by_id["items"]] == ids[2:4]
     bad = await client.get("/api/v1/audit", params={"cursor": "x"}, headers=admin)
     assert bad.status_code == 400
+    jobs = await client.get(
+        "/api/v1/jobs", params={"pagination": "true", "limit": 1}, headers=admin
+    )
+    job_cursor = jobs.json()["next_cursor"]
+    if job_cursor is not None:  # a cursor of another list is refused
+        wrong = await client.get("/api/v1/audit", params={"cursor": job_cursor}, headers=admin)
+        assert wrong.status_code == 400

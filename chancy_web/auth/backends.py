@@ -81,3 +81,13 @@ class SimpleAuthBackend(AuthBackend):
 
     async def role_for(self, username: str) -> Role:
         return self._roles.get(username, Role.ADMIN)
+
+
+def check_backend(backend: object) -> AuthBackend:
+    """`backend`, if it is an AuthBackend: chancy-web never starts without one."""
+    if not isinstance(backend, AuthBackend):
+        raise TypeError(
+            "authentication_backend must be an AuthBackend, such as "
+            "SimpleAuthBackend({'admin': '<argon2 hash from `chancy-web hash-password`>'})"
+        )
+    return backend

@@ -23,10 +23,11 @@ from psycopg import AsyncConnection, sql
 from psycopg.rows import dict_row
 
 from chancy_web.crons.describe import describe
-from chancy_web.crons.schemas import CronJob, CronSchedule, JobTemplate
+from chancy_web.crons.schemas import CronJob, CronSchedule
 from chancy_web.db import Reader, table
 from chancy_web.errors import ConflictException
-from chancy_web.jobs.queries import ERROR
+from chancy_web.job_template import JobTemplate
+from chancy_web.query.columns import ERROR
 
 
 def next_runs(cron: str, timezone: str, count: int, now: datetime) -> list[datetime]:

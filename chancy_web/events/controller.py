@@ -73,7 +73,9 @@ def listener_for(app: Litestar) -> EventListener:
     listener: EventListener | None = app.state.get(STATE_KEY)
     if listener is None:
         ctx: WebContext = app.state["chancy_web"]
-        listener = app.state[STATE_KEY] = EventListener(ctx.chancy)
+        # An event is a change committed elsewhere: reads begun before it must not be shared
+        # with the refreshes it prompts.
+        listener = app.state[STATE_KEY] = EventListener(ctx.chancy, on_notify=ctx.reads.invalidate)
     return listener
 
 

@@ -20,6 +20,7 @@ import re
 import secrets
 import time
 from collections import deque
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -78,8 +79,12 @@ class EventListener:
         ping_s: float = 30.0,
         backoff_initial_s: float = 0.5,
         backoff_max_s: float = 30.0,
+        on_notify: Callable[[], None] | None = None,
     ) -> None:
         self.chancy = chancy
+        #: Called for every notification, before it is published: something changed
+        #: elsewhere (the app starts a new generation of shared reads).
+        self._on_change = on_notify
         self.channel = f"{chancy.prefix}events"
         self.process = secrets.token_hex(4)
         self.buffer_size = buffer_size
@@ -224,6 +229,8 @@ class EventListener:
                 self._dropped += count
 
     def _on_notify(self, payload: str) -> None:
+        if self._on_change is not None:
+            self._on_change()
         self._received += 1
         self._last_event_at = datetime.now(UTC)
         parsed = parse_payload(payload)

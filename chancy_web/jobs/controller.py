@@ -25,6 +25,7 @@ from chancy_web.jobs.schemas import (
     JobSummary,
     JobSummaryPage,
 )
+from chancy_web.pagination import page_struct
 from chancy_web.shared_reads import json_body, request_key
 
 JobList = JobPage | JobSummaryPage | list[JobRow] | list[JobSummary]
@@ -39,14 +40,7 @@ async def list_jobs(ctx: Ctx, request: Request, job_filter: JobFilter) -> Respon
         if not job_filter.envelope:
             return msgspec.json.encode(page.items)
         envelope = JobSummaryPage if job_filter.summary else JobPage
-        return msgspec.json.encode(
-            envelope(
-                items=page.items,  # type: ignore[arg-type]  # JobRow unless summary
-                has_more=page.has_more,
-                next_cursor=page.next_cursor.encode() if page.next_cursor else None,
-                prev_cursor=page.prev_cursor.encode() if page.prev_cursor else None,
-            )
-        )
+        return msgspec.json.encode(page_struct(page, envelope))
 
     return json_body(await ctx.reads.share(request_key(request), body))
 

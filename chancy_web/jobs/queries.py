@@ -6,7 +6,6 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -14,19 +13,16 @@ from chancy import Chancy
 from msgspec import Raw
 from psycopg import sql
 
-from chancy_web.db import Reader, contains_pattern, render, table
-from chancy_web.jobs.filters import Condition, Cursor, JobFilter
+from chancy_web.db import Reader, render, table
+from chancy_web.jobs.filters import JobFilter
 from chancy_web.jobs.schemas import JobDetail, JobRow, JobState, JobSummary
+from chancy_web.pagination import Cursor, Direction, Page, keyset_page
+from chancy_web.query.columns import ERROR
+from chancy_web.query.filters import identifier, job_conditions_sql
 
 BASE_COLUMNS = sql.SQL(
     """id, queue, func, state, priority, attempts, max_attempts, taken_by, created_at,
     scheduled_at, started_at, completed_at, unique_key"""
-)
-#: The last line of the latest traceback, usually `ExceptionType: message`. Lists compute it
-#: only for the rows of the page, after the sort and limit (see `list_jobs`). split_part with a
-#: negative index (PostgreSQL 14+) is several times cheaper than a regex over the traceback.
-ERROR = sql.SQL(
-    "left(split_part(rtrim(errors->-1->>'traceback', E'\\n\\r\\t '), E'\\n', -1), 300) AS error"
 )
 #: The columns a full row adds to a summary, in JobRow's order. The JSON columns come as their
 #: text, to be sent as they are: parsing and encoding them again took half of a page's time.
@@ -84,43 +80,12 @@ ORDER_BY_STATE: dict[JobState | None, Order] = {
 }
 
 
-@dataclass(frozen=True)
-class Page:
-    items: list[JobSummary]
-    has_more: bool
-    next_cursor: Cursor | None
-    prev_cursor: Cursor | None
-
-
-#: How far a job's id timestamp (the pusher's clock) may be from its created_at (the database's).
-ID_CLOCK_SKEW = timedelta(days=1)
-
-
-def id_at(moment: datetime) -> UUID:
-    """The smallest job id made at `moment`: Chancy ids start with 56 bits of 100 ns ticks."""
-    ticks = int(moment.timestamp() * 10_000_000) & 0xFFFFFFFFFFFFFF
-    return UUID(int=ticks << 68)
-
-
-def _condition(c: Condition) -> tuple[str, Any]:
-    # Fields and operators come from the allow-lists in `filters`, never from the request.
-    column = _identifier(c.field)
-    if c.op == "~":
-        return f"{column} ILIKE %s", contains_pattern(c.value)
-    return f"{column} {c.op} %s", c.value
-
-
-@functools.cache
-def _identifier(name: str) -> str:
-    return sql.Identifier(name).as_string(None)
-
-
 def _key(order: Order, row: JobSummary) -> Any:
     return None if order.column is None else getattr(row, order.column)
 
 
-def _cursor(order: Order, direction: str, row: JobSummary) -> Cursor:
-    return Cursor(order=order.name, direction=direction, key=_key(order, row), id=row.id)  # type: ignore[arg-type]
+def _cursor(order: Order, direction: Direction, row: JobSummary) -> Cursor:
+    return Cursor(order=order.name, direction=direction, key=_key(order, row), id=row.id)
 
 
 @dataclass(frozen=True)
@@ -148,19 +113,7 @@ def list_query(chancy: Chancy, f: JobFilter) -> ListQuery:
     every request cost more CPU than running it.
     """
     order = NEWEST if f.before is not None else ORDER_BY_STATE[f.state]
-    where: list[str] = []
-    params: list[Any] = []
-    for condition in f.conditions:
-        clause, value = _condition(condition)
-        where.append(clause)
-        params.append(value)
-        if condition.field == "created_at":
-            # Job ids start with their creation time, so the same bound on the id (widened
-            # for clock skew) lets the primary key serve time windows as a range scan.
-            lower = condition.op in (">", ">=")
-            moment = condition.value + (-ID_CLOCK_SKEW if lower else ID_CLOCK_SKEW)
-            where.append("id >= %s" if lower else "id < %s")
-            params.append(id_at(moment))
+    where, params = job_conditions_sql(f.conditions)
     if f.state is not None:
         where.append("state = %s")
         params.append(f.state)
@@ -168,7 +121,7 @@ def list_query(chancy: Chancy, f: JobFilter) -> ListQuery:
         where.append("id < %s")
         params.append(f.before)
 
-    backwards = f.cursor is not None and f.cursor.direction == "prev"
+    backwards = f.cursor is not None and f.cursor.backwards
     descending = order.descending != backwards
     if f.cursor is not None:
         f.cursor.check_order(order.name, keyed=order.column is not None)
@@ -177,44 +130,29 @@ def list_query(chancy: Chancy, f: JobFilter) -> ListQuery:
             where.append(f"id {comparison} %s")
             params.append(f.cursor.id)
         else:
-            where.append(f"({_identifier(order.column)}, id) {comparison} (%s, %s)")
+            where.append(f"({identifier(order.column)}, id) {comparison} (%s, %s)")
             params += [f.cursor.key, f.cursor.id]
 
     direction = "DESC" if descending else "ASC"
     order_by = f"id {direction}"
     if order.column is not None:
-        order_by = f"{_identifier(order.column)} {direction}, {order_by}"
+        order_by = f"{identifier(order.column)} {direction}, {order_by}"
     query = LIST_SQL.format(
         base=_BASE_COLUMNS,
         error=_ERROR,
         heavy="" if f.summary else f", {_HEAVY_COLUMNS}",
         carried="errors" if f.summary else "kwargs, meta, limits, errors, claim_id",
-        jobs=_identifier(f"{chancy.prefix}jobs"),
+        jobs=identifier(f"{chancy.prefix}jobs"),
         where=f"WHERE {' AND '.join(where)}" if where else "",
         order_by=order_by,
     )
     return ListQuery(sql=query, params=[*params, f.limit + 1], order=order, backwards=backwards)
 
 
-async def list_jobs(db: Reader, chancy: Chancy, f: JobFilter) -> Page:
+async def list_jobs(db: Reader, chancy: Chancy, f: JobFilter) -> Page[JobSummary]:
     q = list_query(chancy, f)
-    order, backwards = q.order, q.backwards
     rows = await db.all(q.sql, q.params, _summary_rows if f.summary else _full_rows)
-
-    extra = len(rows) > f.limit
-    rows = rows[: f.limit]
-    if backwards:
-        rows.reverse()
-    # Reading forwards, more rows follow if the query found one past the page; reading
-    # backwards, the page we came from follows. Rows precede the page if we came from them.
-    has_more = True if backwards else extra
-    has_before = extra if backwards else f.cursor is not None
-    return Page(
-        items=rows,
-        has_more=has_more and bool(rows),
-        next_cursor=_cursor(order, "next", rows[-1]) if has_more and rows else None,
-        prev_cursor=_cursor(order, "prev", rows[0]) if has_before and rows else None,
-    )
+    return keyset_page(rows, f.limit, f.cursor, functools.partial(_cursor, q.order))
 
 
 @functools.cache

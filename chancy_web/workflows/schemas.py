@@ -6,7 +6,7 @@ from uuid import UUID
 
 import msgspec
 
-from chancy_web.crons.schemas import JobTemplate
+from chancy_web.job_template import JobTemplate
 
 WorkflowState = Literal["pending", "running", "completed", "failed"]
 WORKFLOW_STATES: tuple[WorkflowState, ...] = ("pending", "running", "completed", "failed")

@@ -185,8 +185,12 @@ async def test_edits_a_queues_settings(page: Any, context: Any, chancy: Chancy) 
     dialog = page.get_by_role("dialog", name=f"Settings of {name}")
     save = dialog.get_by_role("button", name="Save changes")
     await expect(save).to_be_disabled()  # nothing changed yet
-    # Operators cannot change the executor: the field is not offered.
+    # Operators cannot change the executor (the field is not offered) nor the tags (shown
+    # read-only): both run on every worker, and the server refuses them with a 403.
     await expect(dialog.get_by_label("Executor")).to_have_count(0)
+    tags = dialog.get_by_label(re.compile("^Worker tags"))
+    await expect(tags).not_to_be_editable()
+    await expect(tags).to_have_accessible_description(re.compile("Only an admin changes tags"))
     await dialog.get_by_label("Concurrency").fill("7")
     await dialog.get_by_label("Rate limit (jobs)").fill("10")
     await expect(dialog.get_by_text("Give the window the limit applies to")).to_be_visible()

@@ -16,7 +16,9 @@ from psycopg import sql
 
 from chancy_web import Api
 from chancy_web.jobs import queries
-from chancy_web.jobs.filters import Condition, Cursor, JobFilter
+from chancy_web.jobs.filters import JobFilter
+from chancy_web.pagination import Cursor
+from chancy_web.query.filters import Condition, id_at
 from tests.conftest import auth_backend
 
 PREFIX = "plans_"
@@ -149,4 +151,4 @@ async def test_id_bounds_match_chancy_ids():
     before = datetime.now(UTC) - timedelta(seconds=1)
     made = uuid.UUID(str(chancy_uuid()))
     after = datetime.now(UTC) + timedelta(seconds=1)
-    assert queries.id_at(before) < made < queries.id_at(after)
+    assert id_at(before) < made < id_at(after)
