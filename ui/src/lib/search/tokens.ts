@@ -36,7 +36,8 @@ export interface Token {
 	open?: boolean;
 }
 
-const FIELD = /^[A-Za-z_][\w]*(?:\.[^\s():"]+)*:/;
+// As chancy_web/query/language.py reads them: a name, then one dotted path up to the colon.
+const FIELD = /^[A-Za-z_]\w*(?:\.[^\s():"]*)?:/;
 const OP = /^(>=|<=|>|<|~)/;
 
 function isSpace(c: string | undefined): boolean {
@@ -54,10 +55,10 @@ function quoted(q: string, i: number): { end: number; open: boolean } {
 	return { end: q.length, open: true };
 }
 
-/** The end of a bare run starting at `i`: up to whitespace or a parenthesis. */
+/** The end of a bare run starting at `i`: up to whitespace, a parenthesis or a quote. */
 function bare(q: string, i: number): number {
 	let j = i;
-	while (j < q.length && !isSpace(q[j]) && q[j] !== '(' && q[j] !== ')') j += 1;
+	while (j < q.length && !isSpace(q[j]) && !'()"'.includes(q[j]!)) j += 1;
 	return j;
 }
 
@@ -108,10 +109,8 @@ export function tokenize(q: string): Token[] {
 			}
 			if (q[i] === '"') {
 				const { end, open } = quoted(q, i);
-				// A quoted value may go on (a range's second half: `"a".."b"`).
-				const rest = open ? end : bare(q, end);
-				push('value', i, rest, open);
-				i = rest;
+				push('value', i, end, open);
+				i = end;
 			} else {
 				const end = bare(q, i);
 				if (end > i) push('value', i, end);
@@ -119,7 +118,8 @@ export function tokenize(q: string): Token[] {
 			}
 			continue;
 		}
-		const end = bare(q, i);
+		// A stray quote after a value is a word of its own (the server points at it).
+		const end = Math.max(bare(q, i), i + 1);
 		const text = q.slice(i, end);
 		push(text === 'OR' ? 'or' : text === 'NOT' ? 'not' : 'word', i, end);
 		i = end;
