@@ -219,3 +219,16 @@ async def test_the_jobs_list_at_phone_width(phone: Any, seeded: Seeded) -> None:
     await expect(tab).to_have_attribute("aria-current", "page")
     box = await tab.bounding_box()
     assert box and box["x"] >= 0 and box["x"] + box["width"] <= 390, box
+
+
+async def test_the_overview_links_into_searches(logged_in: Any, seeded: Seeded) -> None:
+    page = logged_in
+    await page.goto("/")
+    failing = page.get_by_role("navigation", name="Failing functions")
+    await failing.get_by_role("link", name=re.compile("^e2e_fail")).click()
+    await expect(search_box(page)).to_have_value(f"state:failed func:{seeded.func_fail}")
+
+    await page.goto("/")
+    await page.get_by_role("link", name="failed jobs of live").click()
+    await expect(search_box(page)).to_have_value("state:failed queue:live")
+    await expect(page.locator("table.jobs tbody tr")).to_have_count(FAILED_JOBS)
