@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -26,11 +27,16 @@ from chancy_web.auth.backends import AuthBackend, check_backend
 from chancy_web.auth.controller import AuthController
 from chancy_web.auth.guards import CSRF_HEADER, RequireRole
 from chancy_web.background import Background, BackgroundJob
-from chancy_web.context import WebContext
+from chancy_web.bulk.controller import BulkController
+from chancy_web.bulk.runner import BULK
+from chancy_web.context import STATE_KEY, WebContext
 from chancy_web.core import CoreApiPlugin
 from chancy_web.errors import exception_handlers
-from chancy_web.events import EventController, events_lifespan, stream_events_ws
+from chancy_web.events.controller import EventController, events_lifespan
+from chancy_web.events.ws import stream_events_ws
 from chancy_web.extensions import API_PREFIX, api_host, is_public, load_api_routes
+from chancy_web.failures import fold
+from chancy_web.failures.controller import FailureController
 from chancy_web.jobs.controller import JobController
 from chancy_web.migrations.indexes import build_concurrently
 from chancy_web.prometheus.controller import get_prometheus_metrics
@@ -56,7 +62,16 @@ SECURITY: list[dict[str, list[str]]] = [{"bearer": []}, {"session": []}]
 
 
 #: The work every chancy-web process does in the background, whatever serves requests.
-BACKGROUND_JOBS: list[BackgroundJob[WebContext]] = []
+BACKGROUND_JOBS: list[BackgroundJob[WebContext]] = [fold.JOB, BULK]
+
+
+def _background_jobs(settings: Settings) -> list[BackgroundJob[WebContext]]:
+    """BACKGROUND_JOBS, with the intervals an app's settings choose."""
+    intervals = {fold.NAME: settings.failure_fold_interval_s}
+    return [
+        replace(job, interval_s=intervals[job.name]) if job.name in intervals else job
+        for job in BACKGROUND_JOBS
+    ]
 
 
 def create_app(
@@ -80,7 +95,7 @@ def create_app(
     ctx = WebContext(chancy=chancy, auth=authentication_backend, settings=settings or Settings())
     ctx.worker = worker
     # Work that outlives a request; each kind is one BackgroundJob (see chancy_web.background).
-    ctx.background = Background(ctx, BACKGROUND_JOBS)
+    ctx.background = Background(ctx, _background_jobs(ctx.settings))
 
     @asynccontextmanager
     async def lifespan(_: Litestar) -> AsyncIterator[None]:
@@ -110,11 +125,13 @@ def create_app(
         security=SECURITY,
         route_handlers=[
             JobController,
+            BulkController,
             QueueController,
             WorkerController,
             SystemController,
             AuditController,
             EventController,
+            FailureController,
             *(r for r in plugin_routes if not is_public(r)),
             *extra_route_handlers,
         ],
@@ -136,7 +153,7 @@ def create_app(
         dependencies={
             "ctx": Provide(lambda: ctx, use_cache=True, sync_to_thread=False),
         },
-        state=State({"chancy_web": ctx}),
+        state=State({STATE_KEY: ctx}),
         lifespan=[lifespan, events_lifespan],
         exception_handlers=exception_handlers,
         after_exception=[record_exception],

@@ -20,13 +20,15 @@ from chancy_web.audit.queries import delete_older_than
 from chancy_web.auth.backends import AuthBackend, check_backend
 from chancy_web.auth.ratelimit import delete_old_failures
 from chancy_web.auth.sessions import delete_expired
-from chancy_web.events import listener_for
+from chancy_web.context import web_context
 from chancy_web.extensions import ApiHost, ApiPlugin
+from chancy_web.failures.fold import forget_pruned
 from chancy_web.settings import Settings
 
 if TYPE_CHECKING:
     from chancy import Chancy
     from chancy.worker import Worker
+    from litestar import Litestar
 
 log = logging.getLogger("chancy_web")
 
@@ -73,6 +75,7 @@ class Api(ApiHost):
         self.plugins: list[type[ApiPlugin]] = []  # see ApiHost.plugins
         self._socket: socket.socket | None = None
         self._server: _EmbeddedServer | None = None
+        self._app: Litestar | None = None
 
     def migrate_key(self) -> str:
         return migrations.MIGRATE_KEY
@@ -81,7 +84,15 @@ class Api(ApiHost):
         return migrations.__name__
 
     def get_tables(self) -> list[str]:
-        return ["web_sessions", "web_login_failures", "web_audit"]
+        return [
+            "web_sessions",
+            "web_login_failures",
+            "web_audit",
+            "web_failure_groups",
+            "web_failure_hours",
+            "web_failure_jobs",
+            "web_failure_fold",
+        ]
 
     def bind(self) -> socket.socket:
         """Bind the listening socket now, so that a taken port fails start-up loudly."""
@@ -113,7 +124,7 @@ class Api(ApiHost):
 
     async def run(self, worker: Worker, chancy: Chancy) -> None:
         sock = self.bind()
-        app = create_app(
+        self._app = app = create_app(
             chancy,
             authentication_backend=self.authentication_backend,
             allow_origins=self.allow_origins,
@@ -139,7 +150,7 @@ class Api(ApiHost):
             # Cancelled by the worker's shutdown: let uvicorn finish its requests and the app's
             # lifespan. Chancy's TaskManager cancels its tasks again and again until they end,
             # so keep waiting (bounded by uvicorn's graceful-shutdown timeout).
-            listener_for(app).close_streams()  # open streams would hold up the shutdown
+            web_context(app).listener.close_streams()  # open streams would hold up the shutdown
             server.should_exit = True
             while not serving.done():
                 with contextlib.suppress(asyncio.CancelledError):
@@ -147,8 +158,8 @@ class Api(ApiHost):
             self._close_socket()
 
     async def on_worker_stopped(self, *, worker: Worker) -> None:
-        if self._server is not None:
-            listener_for(self._server.config.app).close_streams()  # type: ignore[arg-type]
+        if self._server is not None and self._app is not None:
+            web_context(self._app).listener.close_streams()
             self._server.should_exit = True
 
     def _close_socket(self) -> None:
@@ -157,9 +168,11 @@ class Api(ApiHost):
             self._socket = None
 
     async def cleanup(self, chancy: Chancy) -> int | None:
-        """Called by the Pruner plugin: forget ended sessions and old failed logins."""
+        """Called by the Pruner plugin: forget ended sessions, old failed logins and audit
+        entries, and the failure records of pruned jobs (their groups keep the counts)."""
         async with chancy.pool.connection() as conn:
             removed = await delete_expired(conn, chancy, self.settings)
             removed += await delete_old_failures(conn, chancy, self.settings)
             removed += await delete_older_than(conn, chancy, self.settings.audit_retention_days)
+            removed += await forget_pruned(conn, chancy)
         return removed or None

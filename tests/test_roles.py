@@ -54,6 +54,11 @@ REQUIRED = {
     "getWorkflow": (VIEWER, None),
     "listMetrics": (VIEWER, None),
     "getMetrics": (VIEWER, None),
+    "listFailureGroups": (VIEWER, None),
+    "getFailureGroup": (VIEWER, None),
+    "resolveFailureGroup": (OPERATOR, "failure.resolve"),
+    "ignoreFailureGroup": (OPERATOR, "failure.ignore"),
+    "reopenFailureGroup": (OPERATOR, "failure.reopen"),
 }
 
 #: Harmless bodies: they name things that do not exist, so allowed calls change nothing
@@ -75,6 +80,7 @@ def _path(template: str) -> str:
         .replace("{unique_key}", "matrix-missing-cron")
         .replace("{workflow_id}", str(uuid.uuid4()))
         .replace("{prefix}", "global")
+        .replace("{fingerprint}", "0123456789abcdef")
     )
 
 

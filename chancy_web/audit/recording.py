@@ -27,7 +27,7 @@ from psycopg import AsyncConnection
 
 from chancy_web.audit.queries import AuditRecord, record
 from chancy_web.auth.schemas import User
-from chancy_web.context import WebContext
+from chancy_web.context import WebContext, web_context
 from chancy_web.db import connect
 from chancy_web.errors import UNAVAILABLE, status_for
 
@@ -96,10 +96,10 @@ async def record_exception(exception: Exception, scope: Scope) -> None:
     """After-exception hook: log a denied or failed attempt at an audited mutation."""
     handler = scope.get("route_handler")
     action = handler.opt.get("action") if handler is not None else None
-    ctx: WebContext | None = scope["app"].state.get("chancy_web") if "app" in scope else None
     user = scope.get("user")
-    if action is None or ctx is None or not isinstance(user, User):
+    if action is None or not isinstance(user, User):
         return  # not a mutation, or nobody to name (see the module)
+    ctx = web_context(scope["app"])
     if isinstance(exception, UNAVAILABLE):
         return  # the database cannot take the entry either; the 503 is logged
     denied = isinstance(exception, NotAuthorizedException | PermissionDeniedException)

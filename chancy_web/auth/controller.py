@@ -15,7 +15,6 @@ from chancy_web.auth.schemas import LoginRequest, LoginResponse, LogoutResponse,
 from chancy_web.auth.sessions import create_session, revoke_session
 from chancy_web.context import Ctx
 from chancy_web.db import connect
-from chancy_web.events.controller import end_session_streams
 from chancy_web.mount import mount_prefix
 from chancy_web.validation import MAX_USERNAME_LENGTH
 
@@ -64,7 +63,7 @@ async def log_in(
         if previous is not None:
             await revoke_session(db, ctx.chancy, previous[0])
             ctx.sessions.discard(previous[0])
-            end_session_streams(request.app, previous[0])
+            ctx.listener.end_session_of(previous[0])
         new = await create_session(db, ctx.chancy, ctx.settings, data.username, role)
     return Response(
         LoginResponse(
@@ -99,7 +98,7 @@ class AuthController(Controller):
             async with connect(ctx) as db:
                 await revoke_session(db, ctx.chancy, found[0])
             ctx.sessions.discard(found[0])
-            end_session_streams(request.app, found[0])
+            ctx.listener.end_session_of(found[0])
         await ctx.auth.logout(request)
         return Response(
             LogoutResponse(success=True), cookies=[_cookie(ctx, request, "", max_age=0)]

@@ -22,19 +22,15 @@ from litestar.types import ASGIApp, Receive, Scope, Send
 
 from chancy_web.auth.roles import Role
 from chancy_web.auth.schemas import SessionInfo, User
+from chancy_web.auth.session_cache import Session
 from chancy_web.auth.sessions import load_session
-from chancy_web.context import WebContext
+from chancy_web.context import WebContext, web_context
 from chancy_web.db import pooled
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 CSRF_HEADER = "x-csrf-token"
 #: Where the guard leaves what it found, for handlers that describe the session.
 SESSION_SCOPE_KEY = "chancy_web.session"
-
-
-def web_context(connection: ASGIConnection) -> WebContext:  # type: ignore[type-arg]
-    ctx: WebContext = connection.app.state["chancy_web"]
-    return ctx
 
 
 def read_token(connection: ASGIConnection, cookie_name: str) -> tuple[str, bool] | None:  # type: ignore[type-arg]
@@ -46,8 +42,23 @@ def read_token(connection: ASGIConnection, cookie_name: str) -> tuple[str, bool]
     return (cookie, True) if cookie else None
 
 
+async def session_for(ctx: WebContext, token: str) -> Session | None:
+    """The live session of `token` (through this process's short cache), or None."""
+    session = ctx.sessions.get(token)
+    if session is None:
+        async with pooled(ctx) as conn:
+            session = await load_session(conn, ctx.chancy, ctx.settings, token)
+        if session is not None:
+            ctx.sessions.put(token, session)
+    return session
+
+
+def user_of(session: Session) -> User:
+    return User(username=session.username, role=Role(session.role))
+
+
 async def authenticate(connection: ASGIConnection) -> User:  # type: ignore[type-arg]
-    ctx = web_context(connection)
+    ctx = web_context(connection.app)
     found = read_token(connection, ctx.settings.session_cookie)
     if found is None:
         user = await ctx.auth.authenticate(connection)
@@ -58,19 +69,14 @@ async def authenticate(connection: ASGIConnection) -> User:  # type: ignore[type
         )
     else:
         token, via_cookie = found
-        session = ctx.sessions.get(token)
-        if session is None:
-            async with pooled(ctx) as conn:
-                session = await load_session(conn, ctx.chancy, ctx.settings, token)
-            if session is not None:
-                ctx.sessions.put(token, session)
+        session = await session_for(ctx, token)
         if session is None:
             raise NotAuthorizedException("Session expired or revoked; log in again")
         if via_cookie and connection.scope.get("method", "GET") not in SAFE_METHODS:
             sent = connection.headers.get(CSRF_HEADER, "")
             if not secrets.compare_digest(sent.encode(), session.csrf_token.encode()):
                 raise PermissionDeniedException("CSRF token missing or invalid")
-        user = User(username=session.username, role=Role(session.role))
+        user = user_of(session)
         connection.scope[SESSION_SCOPE_KEY] = SessionInfo(  # type: ignore[literal-required]
             username=user.username,
             role=user.role,

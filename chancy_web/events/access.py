@@ -2,7 +2,7 @@
 
 A stream outlives the request that opened it, so a logout or an expired session would
 otherwise keep receiving events. A logout through this process ends the session's streams at
-once (`end_session_streams`); otherwise streams re-check their session every `revalidate_s`
+once (`EventListener.end_session_of`); otherwise streams re-check their session every `revalidate_s`
 seconds and end with `stream.closed` when it is gone. A database outage during that check does not
 end streams (the session cannot be judged; the next check decides).
 """
@@ -17,13 +17,12 @@ from litestar.enums import ScopeType
 from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
 from psycopg_pool import PoolTimeout
 
-from chancy_web.auth.guards import authenticate, read_token, web_context
+from chancy_web.auth.guards import authenticate, read_token, session_for, user_of
 from chancy_web.auth.origins import origin_allowed
 from chancy_web.auth.roles import Role
 from chancy_web.auth.schemas import User
 from chancy_web.auth.session_cache import digest
-from chancy_web.auth.sessions import load_session
-from chancy_web.db import pooled
+from chancy_web.context import web_context
 from chancy_web.validation import printable
 
 log = logging.getLogger("chancy_web.events")
@@ -41,7 +40,7 @@ async def authenticate_stream(
 
     Database errors propagate (see `UNAVAILABLE`).
     """
-    ctx = web_context(connection)
+    ctx = web_context(connection.app)
     found = read_token(connection, ctx.settings.session_cookie)
     try:
         if found is not None or not query_token:
@@ -51,16 +50,16 @@ async def authenticate_stream(
                 return None
             user = await authenticate(connection)
         else:
-            # The reference's `?token=`: kept for its clients, discouraged because URLs end
-            # up in proxy and access logs. Browsers send the session cookie instead.
-            async with pooled(ctx) as conn:
-                session = await load_session(conn, ctx.chancy, ctx.settings, query_token)
+            # chancy 0.26's `?token=`: kept for its clients, discouraged because URLs end
+            # up in proxy and access logs. Browsers send the session cookie instead. The
+            # token is checked as the guard checks a bearer token.
+            session = await session_for(ctx, query_token)
             if session is None:
                 return None
             log.debug(
                 "%s authenticated a stream with ?token= (discouraged)", printable(session.username)
             )
-            user = User(username=session.username, role=Role(session.role))
+            user = user_of(session)
     except (NotAuthorizedException, PermissionDeniedException):
         return None
     return user if user.role.allows(Role.VIEWER) else None
@@ -72,7 +71,7 @@ def session_of(
 ) -> bytes | None:
     """The digest of the session token a stream is opened with (see `authenticate_stream`),
     by which a logout finds the stream; None when the auth backend vouched by other means."""
-    found = read_token(connection, web_context(connection).settings.session_cookie)
+    found = read_token(connection, web_context(connection.app).settings.session_cookie)
     token = found[0] if found is not None else query_token
     return digest(token) if token else None
 

@@ -29,6 +29,7 @@ import psycopg
 from chancy import Chancy
 from psycopg import sql
 
+from chancy_web.auth.session_cache import digest
 from chancy_web.events.fanout import CONTROL_PREFIX, Coalescer, Subscription
 from chancy_web.events.schemas import (
     ListenerState,
@@ -39,6 +40,8 @@ from chancy_web.events.schemas import (
 )
 
 log = logging.getLogger("chancy_web.events")
+#: Why a stream ends when its session does.
+SESSION_ENDED = "Session ended"
 
 _EVENT_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.:-]{0,127}")
 
@@ -180,6 +183,11 @@ class EventListener:
 
     def unsubscribe(self, sub: Subscription) -> None:
         self._subscribers.discard(sub)
+
+    def end_session_of(self, token: str) -> None:
+        """End at once the streams this process holds for the session of `token` (logged
+        out, or replaced at login); other replicas' streams end at their next session check."""
+        self.end_session(digest(token), SESSION_ENDED)
 
     def end_session(self, session: bytes, reason: str) -> None:
         """End the streams opened with `session` (its clients see `stream.closed`)."""

@@ -1,24 +1,26 @@
 from __future__ import annotations
 
+from typing import Annotated
 from uuid import UUID
 
 import msgspec
 from litestar import Controller, Request, Response, delete, get, post
 from litestar.exceptions import NotFoundException, ValidationException
-from litestar.params import FromPath, JSONBody
+from litestar.params import FromPath, JSONBody, QueryParameter
 
 from chancy_web.audit.recording import audited
 from chancy_web.auth.roles import Role
 from chancy_web.context import Ctx
-from chancy_web.db import connect, read
+from chancy_web.db import Reader, read
 from chancy_web.errors import ConflictException
-from chancy_web.jobs import actions, counts, queries
+from chancy_web.jobs import actions, queries
 from chancy_web.jobs.filters import JobFilter
 from chancy_web.jobs.schemas import (
     BatchResult,
     JobActionResult,
     JobBatch,
-    JobCounts,
+    JobClone,
+    JobClones,
     JobDetail,
     JobPage,
     JobRow,
@@ -26,6 +28,8 @@ from chancy_web.jobs.schemas import (
     JobSummaryPage,
 )
 from chancy_web.pagination import page_struct
+from chancy_web.query.counts import shared_job_counts
+from chancy_web.query.schemas import JobCounts
 from chancy_web.shared_reads import json_body, request_key
 
 JobList = JobPage | JobSummaryPage | list[JobRow] | list[JobSummary]
@@ -70,8 +74,7 @@ class JobController(Controller):
             async with read(ctx) as db:
                 return await queries.list_functions(db, ctx.chancy)
 
-        functions: list[str] = await ctx.functions.get(fetch)
-        return functions
+        return await ctx.functions.get(fetch)
 
     @get(
         "/counts",
@@ -80,12 +83,7 @@ class JobController(Controller):
         description="Computed at most once per `counts_cache_s` seconds, shared by all viewers.",
     )
     async def count_jobs(self, ctx: Ctx) -> JobCounts:
-        async def fetch() -> JobCounts:
-            async with connect(ctx) as db:
-                return await counts.count_jobs(db, ctx.chancy, ctx.settings.counts_exact_limit)
-
-        job_counts: JobCounts = await ctx.counts.get(fetch)
-        return job_counts
+        return await shared_job_counts(ctx)
 
     @post(
         "/",
@@ -175,3 +173,48 @@ class JobController(Controller):
         async with audited(ctx, request) as op:
             await actions.delete_job(op.db, ctx.chancy, job_id)
         return JobActionResult(ok=True, id=job_id, state=None)
+
+    @post(
+        "/{job_id:uuid}/clone",
+        operation_id="cloneJob",
+        summary="Re-run a job with edits: a new job of the same function",
+        description=(
+            "Copies the job's function, kwargs, queue, priority, max_attempts, limits and meta, "
+            "applies the fields given, and sets `meta.cloned_from` to the original's id. The "
+            "new job is due now unless `scheduled_at` says otherwise. Answers with the new job "
+            "as `GET /api/v1/jobs/{id}` shows it."
+        ),
+        opt={"role": Role.OPERATOR, "action": "job.clone"},
+        status_code=201,
+        raises=[NotFoundException, ValidationException],
+    )
+    async def clone_job(
+        self,
+        ctx: Ctx,
+        request: Request,  # type: ignore[type-arg]
+        job_id: FromPath[UUID],
+        data: JSONBody[JobClone],
+    ) -> JobDetail:
+        async with audited(ctx, request) as op:
+            new_id = await actions.clone_job(op.db, ctx.chancy, job_id, data)
+            edited = [f for f in data.__struct_fields__ if getattr(data, f) is not None]
+            op.detail.update(clone=str(new_id), edited=edited)
+            job = await queries.get_job(Reader(op.db), ctx.chancy, new_id)
+        assert job is not None
+        return job
+
+    @get(
+        "/{job_id:uuid}/clones",
+        operation_id="listJobClones",
+        summary="The jobs re-run from this one (their meta.cloned_from), oldest first",
+    )
+    async def list_job_clones(
+        self,
+        ctx: Ctx,
+        job_id: FromPath[UUID],
+        limit: Annotated[int, QueryParameter(ge=1)] = 20,
+    ) -> JobClones:
+        size = min(limit, ctx.settings.max_page_size)
+        async with read(ctx) as db:
+            rows = await queries.list_clones(db, ctx.chancy, job_id, size)
+        return JobClones(items=rows[:size], has_more=len(rows) > size)

@@ -174,3 +174,24 @@ async def list_functions(db: Reader, chancy: Chancy) -> list[str]:
     query = sql.SQL("SELECT DISTINCT func FROM {jobs} ORDER BY func")
     rows: list[tuple[str]] = await db.all(query.format(jobs=table(chancy, "jobs")))
     return [func for (func,) in rows]
+
+
+@functools.cache
+def _clones_sql(chancy: Chancy) -> str:
+    # `meta ? 'cloned_from'` matches the partial index web_jobs_cloned_from, which holds
+    # only clones, in this order.
+    query = sql.SQL(
+        "SELECT {base}, {error}, {heavy} FROM {jobs} "
+        "WHERE meta ? 'cloned_from' AND meta->>'cloned_from' = %s "
+        "ORDER BY meta->>'cloned_from', id LIMIT %s"
+    )
+    return render(
+        query.format(
+            base=BASE_COLUMNS, error=ERROR, heavy=HEAVY_COLUMNS, jobs=table(chancy, "jobs")
+        )
+    )
+
+
+async def list_clones(db: Reader, chancy: Chancy, job_id: UUID, limit: int) -> list[JobRow]:
+    """The jobs cloned from `job_id`, oldest first: at most `limit` + 1 (to tell if more)."""
+    return await db.all(_clones_sql(chancy), (str(job_id), limit + 1), _full_rows)

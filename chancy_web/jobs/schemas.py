@@ -6,6 +6,8 @@ from uuid import UUID
 
 import msgspec
 
+from chancy_web.validation import NO_NUL
+
 JobState = Literal["pending", "running", "failed", "retrying", "succeeded"]
 JOB_STATES: tuple[JobState, ...] = ("pending", "running", "failed", "retrying", "succeeded")
 
@@ -85,21 +87,6 @@ class JobSummaryPage(msgspec.Struct, kw_only=True):
     prev_cursor: str | None
 
 
-class JobCounts(msgspec.Struct, kw_only=True):
-    """Jobs by state, overall and per queue, computed at most once per interval for everyone."""
-
-    by_state: dict[str, int]
-    by_queue: dict[str, dict[str, int]]
-    #: Per queue, when its longest-waiting due job (pending or retrying) became due.
-    oldest_pending_at: dict[str, datetime]
-    #: True when every number is an exact count.
-    exact: bool
-    #: States whose numbers (overall and per queue) are the planner's estimates, because
-    #: counting them exactly would mean reading too many rows.
-    estimated_states: list[str]
-    computed_at: datetime
-
-
 class JobActionResult(msgspec.Struct, kw_only=True):
     """The reference's `{"ok": true}`, with the job's state after the action (null if deleted)."""
 
@@ -132,3 +119,27 @@ class BatchResult(msgspec.Struct, kw_only=True):
     #: True only if every item completed. Completed items stay done either way.
     ok: bool
     results: list[BatchItemResult]
+
+
+#: Postgres `integer`, the type of the jobs table's priority and max_attempts.
+INT4_MIN, INT4_MAX = -(2**31), 2**31 - 1
+
+
+class JobClone(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """A new job with the same function, and these fields changed (the rest are copied:
+    kwargs, queue, priority, max_attempts, limits, meta). It is due now unless `scheduled_at`
+    says otherwise; it never takes the original's unique_key (it is a run of its own)."""
+
+    kwargs: dict[str, Any] | None = None
+    queue: Annotated[str, msgspec.Meta(min_length=1, max_length=200, pattern=NO_NUL)] | None = None
+    priority: Annotated[int, msgspec.Meta(ge=INT4_MIN, le=INT4_MAX)] | None = None
+    scheduled_at: Annotated[datetime, msgspec.Meta(tz=True)] | None = None
+    max_attempts: Annotated[int, msgspec.Meta(ge=1, le=INT4_MAX)] | None = None
+
+
+class JobClones(msgspec.Struct, kw_only=True):
+    """The jobs cloned from one job (`meta.cloned_from`), oldest first, with their kwargs for
+    a diff; at most `limit`, `has_more` when there are others."""
+
+    items: list[JobRow]
+    has_more: bool

@@ -29,6 +29,8 @@ JOB_INDEXES = {
     # The jobs a cron schedule produced, newest first (Chancy's own unique_key index covers
     # only unfinished jobs).
     "web_jobs_unique_key": "(unique_key, id DESC) WHERE unique_key IS NOT NULL",
+    # The clones of a job ("Re-run with edits"); only clones are in it, so it stays tiny.
+    "web_jobs_cloned_from": "((meta->>'cloned_from'), id) WHERE meta ? 'cloned_from'",
 }
 
 

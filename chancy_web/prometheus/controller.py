@@ -15,11 +15,11 @@ from litestar.response import Response
 from psycopg import sql
 
 from chancy_web.__about__ import __version__
-from chancy_web.auth.guards import require_role, web_context
-from chancy_web.context import Ctx
+from chancy_web.auth.guards import require_role
+from chancy_web.context import Ctx, web_context
 from chancy_web.db import connect, table
-from chancy_web.jobs import counts
-from chancy_web.jobs.schemas import JobCounts
+from chancy_web.query.counts import shared_job_counts
+from chancy_web.query.schemas import JobCounts
 
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 
@@ -27,7 +27,7 @@ CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 async def scrape_guard(connection: ASGIConnection, handler: BaseRouteHandler) -> None:  # type: ignore[type-arg]
     """Public when `metrics_public`, a static bearer token when `metrics_token` is set (what
     scrapers send), otherwise any logged-in viewer."""
-    settings = web_context(connection).settings
+    settings = web_context(connection.app).settings
     if settings.metrics_public:
         return
     scheme, _, token = connection.headers.get("authorization", "").partition(" ")
@@ -91,11 +91,7 @@ def render(job_counts: JobCounts, workers_alive: int, now: datetime) -> str:
     raises=[NotAuthorizedException],
 )
 async def get_prometheus_metrics(ctx: Ctx, request: Request) -> Response[str]:  # type: ignore[type-arg]
-    async def fetch() -> JobCounts:
-        async with connect(ctx) as db:
-            return await counts.count_jobs(db, ctx.chancy, ctx.settings.counts_exact_limit)
-
-    job_counts: JobCounts = await ctx.counts.get(fetch)
+    job_counts = await shared_job_counts(ctx)
     async with connect(ctx) as db:
         cursor = await db.execute(
             sql.SQL("SELECT count(*), now() FROM {workers} WHERE expires_at > now()").format(

@@ -434,6 +434,31 @@ def compile_exception(term: Term, env: Env) -> Clause:
     )
 
 
+# Failure groups ---------------------------------------------------------------------------
+
+_FINGERPRINT = re.compile(r"[0-9a-fA-F]{16}")
+
+
+def compile_failure(term: Term, env: Env) -> Clause:
+    """The jobs whose latest failure is in a failure group (several with commas): a subquery
+    on the failure groups' record of the jobs they folded (`chancy_web.failures.fold`), which
+    its fingerprint index serves."""
+    value = term.value
+    _check_op(value, ("",))
+    fingerprints = []
+    for item, position in _items(value):
+        if not _FINGERPRINT.fullmatch(item):
+            raise QueryError(
+                f"Not a failure group: {item}", position, ["a fingerprint (16 hex digits)"]
+            )
+        fingerprints.append(item.lower())
+    folded = sql.Identifier(f"{env.prefix}web_failure_jobs")
+    return Clause(
+        sql.SQL("j.id IN (SELECT f.job_id FROM {} f WHERE f.fingerprint = ANY(%s))").format(folded),
+        [fingerprints],
+    )
+
+
 # The registry -----------------------------------------------------------------------------
 
 for _qualifier in (
@@ -526,6 +551,13 @@ for _qualifier in (
         "Exception type of the last error",
         compile_exception,
         example="exception:ValueError",
+    ),
+    Qualifier(
+        "failure",
+        "Failure group (its fingerprint): the latest failure is in it",
+        compile_failure,
+        index="web_failure_jobs_fingerprint, then the primary key",
+        example="failure:9d9883a77e6c7a0f",
     ),
 ):
     register(_qualifier)

@@ -8,7 +8,6 @@ from chancy_web import migrations
 from chancy_web.__about__ import __version__
 from chancy_web.context import Ctx
 from chancy_web.db import connect, on_chancys_pool, pooled
-from chancy_web.events.controller import listener_for
 from chancy_web.system import queries
 from chancy_web.system.schemas import (
     DatabaseInfo,
@@ -82,7 +81,7 @@ class SystemController(Controller):
             migrations=migration_states,
             up_to_date=all(m.up_to_date for m in migration_states),
             pool=queries.pool_stats(ctx.chancy),
-            events=listener_for(request.app).status(),
+            events=ctx.listener.status(),
         )
 
     @get("/plugins", operation_id="listPlugins", summary="Every Chancy plugin in use")

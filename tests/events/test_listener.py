@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from chancy_web.events import EventListener
+from chancy_web.events.listener import EventListener
 from tests.events.conftest import IsolatedApp, eventually, notify
 
 

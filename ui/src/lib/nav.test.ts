@@ -24,8 +24,8 @@ describe('navigation', () => {
 	});
 
 	it('lists the audit log for admins only', () => {
-		expect(opsItems(false).map((i) => i.label)).toEqual(['Events']);
-		expect(opsItems(true).map((i) => i.label)).toEqual(['Events', 'Audit log']);
+		expect(opsItems(false).map((i) => i.label)).toEqual(['Events', 'Bulk operations']);
+		expect(opsItems(true).map((i) => i.label)).toEqual(['Events', 'Bulk operations', 'Audit log']);
 	});
 
 	it('marks the current section', () => {
