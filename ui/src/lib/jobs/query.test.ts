@@ -28,7 +28,8 @@ describe('job list URL', () => {
 		const query: JobListQuery = {
 			q: 'state:failed queue:"emails & more" kwargs.to:~@example.invalid',
 			limit: 25,
-			cursor: 'eyJvcmRlciI6ImNvbXBsZXRlZCJ9'
+			cursor: 'eyJvcmRlciI6ImNvbXBsZXRlZCJ9',
+			all: true
 		};
 		expect(parseJobQuery(toSearchParams(query))).toEqual(query);
 	});
@@ -57,6 +58,14 @@ describe('job list URL', () => {
 		expect(withChanges(paged, { limit: 100 }).cursor).toBeNull();
 		expect(withChanges(paged, { q: ' state:failed ' }).cursor).toBe('abc');
 		expect(withChanges(paged, { cursor: 'def' }).cursor).toBe('def');
+	});
+
+	it('searches every job on request, until the search changes', () => {
+		const all = { ...EMPTY_QUERY, q: 'error:"boom"', all: true };
+		expect(toSearch(all)).toBe('?q=error%3A%22boom%22&search=all');
+		expect(toApiQuery(all).search).toBe('all');
+		expect(withChanges(all, { cursor: 'c' }).all).toBe(true);
+		expect(withChanges(all, { q: 'error:"bang"' }).all).toBe(false);
 	});
 
 	it('marks the state tab the search names, and rewrites it', () => {

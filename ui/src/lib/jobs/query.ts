@@ -26,9 +26,11 @@ export interface JobListQuery {
 	limit: number;
 	/** An opaque cursor from the API; null is the newest page. */
 	cursor: string | null;
+	/** Search every job (`search=all`), not only the newest, when no index serves a term. */
+	all: boolean;
 }
 
-export const EMPTY_QUERY: JobListQuery = { q: '', limit: DEFAULT_LIMIT, cursor: null };
+export const EMPTY_QUERY: JobListQuery = { q: '', limit: DEFAULT_LIMIT, cursor: null, all: false };
 
 function text(params: URLSearchParams, key: string): string | null {
 	const value = params.get(key)?.trim();
@@ -49,7 +51,8 @@ export function parseJobQuery(params: URLSearchParams): JobListQuery {
 	return {
 		q,
 		limit: (PAGE_SIZES as readonly number[]).includes(limit) ? limit : DEFAULT_LIMIT,
-		cursor: text(params, 'cursor')
+		cursor: text(params, 'cursor'),
+		all: params.get('search') === 'all'
 	};
 }
 
@@ -59,6 +62,7 @@ export function toSearchParams(query: JobListQuery): URLSearchParams {
 	if (query.q) params.set('q', query.q);
 	if (query.limit !== DEFAULT_LIMIT) params.set('limit', String(query.limit));
 	if (query.cursor) params.set('cursor', query.cursor);
+	if (query.all) params.set('search', 'all');
 	return params;
 }
 
@@ -67,10 +71,14 @@ export function toSearch(query: JobListQuery): string {
 	return search ? `?${search}` : '';
 }
 
-/** Change the list. A different search or page size goes back to the newest page. */
+/**
+ * Change the list. A different search or page size goes back to the newest page; a different
+ * search is bounded again.
+ */
 export function withChanges(query: JobListQuery, changes: Partial<JobListQuery>): JobListQuery {
 	const next = { ...query, ...changes };
 	if (typeof next.q === 'string') next.q = next.q.trim();
+	if (next.q !== query.q && !('all' in changes)) next.all = false;
 	const refilters = (['q', 'limit'] as const).some(
 		(key) => key in changes && next[key] !== query[key]
 	);
@@ -97,7 +105,7 @@ export const SUMMARY_PAGE = {
 } as const satisfies ListJobsQuery;
 
 /** The list request's parameters, with the search (`q`) the server's language reads. */
-export type SearchJobsQuery = ListJobsQuery & { q?: string };
+export type SearchJobsQuery = ListJobsQuery & { q?: string; search?: 'window' | 'all' };
 
 /**
  * The API request for the list. A search that says no more than the older parameters can
@@ -113,6 +121,7 @@ export function toApiQuery(query: JobListQuery): SearchJobsQuery {
 		if (legacy.func) api.func = legacy.func;
 	} else if (query.q) {
 		api.q = query.q;
+		if (query.all) api.search = 'all';
 	}
 	if (query.cursor) api.cursor = query.cursor;
 	return api;

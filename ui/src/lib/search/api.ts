@@ -21,7 +21,7 @@ export interface SuggestResponse {
 }
 
 export interface SavedView {
-	id: string;
+	id: number;
 	name: string;
 	q: string;
 	shared: boolean;
@@ -34,6 +34,8 @@ export interface Searched {
 	to: string | null;
 	bounded: boolean;
 	timed_out: boolean;
+	/** How many of the newest jobs a bounded search covers. */
+	size?: number | null;
 }
 
 /** Where a 400 for a query points: the character offset and what was expected there. */
@@ -77,6 +79,6 @@ export async function createView(
 	return unwrap(result as { data: SavedView });
 }
 
-export async function deleteView(id: string): Promise<void> {
-	await untyped.DELETE(`/api/v1/views/${encodeURIComponent(id)}`);
+export async function deleteView(id: number): Promise<void> {
+	await untyped.DELETE(`/api/v1/views/${id}`);
 }

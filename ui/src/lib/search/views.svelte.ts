@@ -21,7 +21,7 @@ class Views {
 		return saved;
 	}
 
-	async remove(id: string): Promise<void> {
+	async remove(id: number): Promise<void> {
 		await deleteView(id);
 		this.items = this.items.filter((v) => v.id !== id);
 	}
