@@ -4,6 +4,7 @@ desktop and phone width."""
 
 from __future__ import annotations
 
+import asyncio
 import re
 import uuid
 from collections.abc import AsyncIterator
@@ -223,6 +224,15 @@ async def test_the_jobs_list_at_phone_width(phone: Any, seeded: Seeded) -> None:
 
 async def test_the_overview_links_into_searches(logged_in: Any, seeded: Seeded) -> None:
     page = logged_in
+    # The overview's failing functions are those of the open failure groups, folded from the
+    # failed jobs in the background: wait until the seeded failures are in a group.
+    async with asyncio.timeout(60):
+        while True:
+            response = await page.request.get("/api/v1/failures", params={"status": "open"})
+            groups = (await response.json())["items"]
+            if any(seeded.func_fail in g["functions"] for g in groups):
+                break
+            await asyncio.sleep(0.3)
     await page.goto("/")
     failing = page.get_by_role("navigation", name="Failing functions")
     await failing.get_by_role("link", name=re.compile("^e2e_fail")).click()

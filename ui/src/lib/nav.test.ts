@@ -7,6 +7,7 @@ describe('navigation', () => {
 		expect(navItems([]).map((i) => i.label)).toEqual([
 			'Overview',
 			'Jobs',
+			'Failures',
 			'Queues',
 			'Workers',
 			'System'
@@ -14,6 +15,7 @@ describe('navigation', () => {
 		expect(navItems(['Metrics', 'Cron', 'Leadership']).map((i) => i.label)).toEqual([
 			'Overview',
 			'Jobs',
+			'Failures',
 			'Queues',
 			'Workers',
 			'Crons',

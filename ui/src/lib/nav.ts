@@ -1,6 +1,10 @@
 /** The sidebar's entries; plugin pages appear only when the server runs those plugins. */
 export type NavItem =
-	| { path: '/' | '/jobs' | '/queues' | '/workers'; label: string; available: true }
+	| {
+			path: '/' | '/jobs' | '/failures' | '/queues' | '/workers';
+			label: string;
+			available: true;
+	  }
 	/** Pages of Chancy plugins, listed when the server runs the plugin; and the system page.
 	 * Metrics live at /stats: the server answers /metrics itself, for Prometheus. */
 	| { path: '/crons' | '/workflows' | '/stats' | '/system'; label: string; available: true }
@@ -11,6 +15,7 @@ export type NavItem =
 const CORE: NavItem[] = [
 	{ path: '/', label: 'Overview', available: true },
 	{ path: '/jobs', label: 'Jobs', available: true },
+	{ path: '/failures', label: 'Failures', available: true },
 	{ path: '/queues', label: 'Queues', available: true },
 	{ path: '/workers', label: 'Workers', available: true }
 ];

@@ -26,6 +26,9 @@ describe('navigationKeys', () => {
 		expect(go).toHaveBeenCalledWith('/jobs');
 		press(keys, 'w');
 		expect(go).toHaveBeenCalledTimes(1);
+		press(keys, 'g');
+		press(keys, 'f');
+		expect(go).toHaveBeenLastCalledWith('/failures');
 	});
 
 	it('forgets a lone "g" after a pause', () => {

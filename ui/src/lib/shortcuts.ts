@@ -1,7 +1,13 @@
 /** Keyboard shortcuts of the whole app; none fire while typing in a field. */
-export type Section = '/' | '/jobs' | '/queues' | '/workers';
+export type Section = '/' | '/jobs' | '/failures' | '/queues' | '/workers';
 
-const SECTIONS: Record<string, Section> = { o: '/', j: '/jobs', q: '/queues', w: '/workers' };
+const SECTIONS: Record<string, Section> = {
+	o: '/',
+	j: '/jobs',
+	f: '/failures',
+	q: '/queues',
+	w: '/workers'
+};
 
 export function typing(event: KeyboardEvent): boolean {
 	const target = event.target as HTMLElement | null;
@@ -9,7 +15,8 @@ export function typing(event: KeyboardEvent): boolean {
 }
 
 /**
- * A keydown handler: "g" then o / j / q / w goes to the overview, jobs, queues or workers;
+ * A keydown handler: "g" then o / j / f / q / w goes to the overview, jobs, failures, queues or
+ * workers;
  * "/" focuses the page's search field (`data-shortcut="search"`).
  */
 export function navigationKeys(go: (to: Section) => void, pause = 1200) {
