@@ -36,7 +36,7 @@ async def test_a_job_pushed_elsewhere_appears_in_the_list_without_a_reload(
     queue = f"e2e-live-{uuid.uuid4().hex[:6]}"
     await page.clock.install()
     await page.goto(f"/jobs?queue={queue}")
-    await expect(page.get_by_text("No jobs match these filters")).to_be_visible()
+    await expect(page.get_by_text("No jobs match this search")).to_be_visible()
     await expect_streaming(live_status(page))
     await mark_document(page)
     await freeze_timers(page)
