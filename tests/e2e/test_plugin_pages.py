@@ -495,6 +495,10 @@ async def test_the_system_page_shows_versions_schema_pool_events_and_plugins(
     plugins = page.get_by_role("region", name=re.compile("^Plugins"))
     for identifier in ("chancy.cron", "chancy.workflow_plugin", "chancy.metrics", "chancy.api"):
         await expect(plugins.get_by_role("cell", name=identifier, exact=True)).to_be_visible()
+    # At 1360 px the whole table fits its card: nothing is cut off or scrolled away.
+    wrap = plugins.locator(".table-wrap")
+    overflow = await wrap.evaluate("w => w.scrollWidth - w.clientWidth")
+    assert overflow <= 0, f"the plugins table overflows by {overflow}px"
 
 
 @pytest.mark.parametrize(
