@@ -5,7 +5,9 @@ from chancy_web.app import create_app
 from chancy_web.auth.backends import AuthBackend, SimpleAuthBackend
 from chancy_web.auth.roles import Role
 from chancy_web.auth.schemas import User
-from chancy_web.plugin import Api, ApiPlugin, CoreApiPlugin, RouteT
+from chancy_web.core import CoreApiPlugin
+from chancy_web.extensions import ApiPlugin, RouteT
+from chancy_web.plugin import Api
 from chancy_web.settings import Settings
 
 __all__ = [

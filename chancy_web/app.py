@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -22,21 +23,27 @@ from chancy_web import migrations
 from chancy_web.__about__ import __version__
 from chancy_web.audit.controller import AuditController
 from chancy_web.audit.recording import record_exception
-from chancy_web.auth.backends import AuthBackend
+from chancy_web.auth.backends import AuthBackend, check_backend
 from chancy_web.auth.controller import AuthController
 from chancy_web.auth.guards import CSRF_HEADER, RequireRole
 from chancy_web.background import Background, BackgroundJob
-from chancy_web.context import WebContext
+from chancy_web.bulk.controller import BulkController
+from chancy_web.bulk.runner import BULK
+from chancy_web.context import STATE_KEY, WebContext
+from chancy_web.core import CoreApiPlugin
 from chancy_web.errors import exception_handlers
-from chancy_web.events import EventController, events_lifespan, stream_events_ws
-from chancy_web.extensions import is_public, load_api_routes
+from chancy_web.events.controller import EventController, events_lifespan
+from chancy_web.events.ws import stream_events_ws
+from chancy_web.extensions import API_PREFIX, api_host, is_public, load_api_routes
+from chancy_web.failures import fold
+from chancy_web.failures.controller import FailureController
 from chancy_web.jobs.controller import JobController
+from chancy_web.middleware import SecurityHeadersMiddleware
 from chancy_web.migrations.indexes import build_concurrently
-from chancy_web.plugin import Api
 from chancy_web.prometheus.controller import get_prometheus_metrics
 from chancy_web.queues.controller import QueueController
 from chancy_web.settings import Settings
-from chancy_web.spa import STATIC_DIR, SecurityHeadersMiddleware, spa_handlers
+from chancy_web.spa.serve import STATIC_DIR, spa_handlers
 from chancy_web.system.controller import SystemController, get_health, get_readiness
 from chancy_web.validation import (
     FinishedJsonSchema,
@@ -45,6 +52,7 @@ from chancy_web.validation import (
     schema_router,
     strict_json_body,
 )
+from chancy_web.views.controller import ViewController
 from chancy_web.workers.controller import WorkerController
 
 if TYPE_CHECKING:
@@ -52,12 +60,20 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("chancy_web")
 
-API_PREFIX = "/api/v1"
 SECURITY: list[dict[str, list[str]]] = [{"bearer": []}, {"session": []}]
 
 
 #: The work every chancy-web process does in the background, whatever serves requests.
-BACKGROUND_JOBS: list[BackgroundJob] = []
+BACKGROUND_JOBS: list[BackgroundJob[WebContext]] = [fold.JOB, BULK]
+
+
+def _background_jobs(settings: Settings) -> list[BackgroundJob[WebContext]]:
+    """BACKGROUND_JOBS, with the intervals an app's settings choose."""
+    intervals = {fold.NAME: settings.failure_fold_interval_s}
+    return [
+        replace(job, interval_s=intervals[job.name]) if job.name in intervals else job
+        for job in BACKGROUND_JOBS
+    ]
 
 
 def create_app(
@@ -77,15 +93,11 @@ def create_app(
     its own migrations unless `settings.migrate_on_start` is off. `extra_route_handlers` are
     served under `/api/v1` behind the same authentication as the built-in routes.
     """
-    if not isinstance(authentication_backend, AuthBackend):
-        raise TypeError(
-            "authentication_backend must be an AuthBackend, such as "
-            "SimpleAuthBackend({'admin': '<argon2 hash from `chancy-web hash-password`>'})"
-        )
+    check_backend(authentication_backend)
     ctx = WebContext(chancy=chancy, auth=authentication_backend, settings=settings or Settings())
     ctx.worker = worker
     # Work that outlives a request; each kind is one BackgroundJob (see chancy_web.background).
-    ctx.background = Background(ctx, BACKGROUND_JOBS)
+    ctx.background = Background(ctx, _background_jobs(ctx.settings))
 
     @asynccontextmanager
     async def lifespan(_: Litestar) -> AsyncIterator[None]:
@@ -94,7 +106,7 @@ def create_app(
             await chancy.pool.open()
         try:
             if ctx.settings.migrate_on_start:
-                await build_concurrently(chancy)
+                await build_concurrently(chancy, search_indexes=ctx.settings.search_indexes)
                 if await migrations.migrate(chancy):
                     log.info("Applied chancy-web migrations")
             if ctx.settings.run_background:
@@ -107,8 +119,7 @@ def create_app(
 
     # The core routes, and those of the app's Chancy plugins (crons, workflows, metrics,
     # third-party ApiPlugins).
-    api_plugin = chancy.plugins.get(Api.get_identifier())
-    plugin_routes = load_api_routes(api_plugin if isinstance(api_plugin, Api) else None, chancy)
+    plugin_routes = load_api_routes(api_host(chancy), chancy, CoreApiPlugin)
     public_routes = [r for r in plugin_routes if is_public(r)]
     protected = Router(
         "/",
@@ -116,11 +127,14 @@ def create_app(
         security=SECURITY,
         route_handlers=[
             JobController,
+            BulkController,
             QueueController,
             WorkerController,
             SystemController,
             AuditController,
             EventController,
+            ViewController,
+            FailureController,
             *(r for r in plugin_routes if not is_public(r)),
             *extra_route_handlers,
         ],
@@ -142,7 +156,7 @@ def create_app(
         dependencies={
             "ctx": Provide(lambda: ctx, use_cache=True, sync_to_thread=False),
         },
-        state=State({"chancy_web": ctx}),
+        state=State({STATE_KEY: ctx}),
         lifespan=[lifespan, events_lifespan],
         exception_handlers=exception_handlers,
         after_exception=[record_exception],

@@ -16,32 +16,33 @@ import hashlib
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import Generic, TypeVar
 
 from psycopg import AsyncConnection
 from psycopg.rows import tuple_row
 
-if TYPE_CHECKING:
-    from chancy_web.context import WebContext
-
 log = logging.getLogger(__name__)
+
+#: What a step is given: the app's `chancy_web.context.WebContext` (generic here so that this
+#: module, which the context holds, does not import it).
+C = TypeVar("C")
 
 
 @dataclass(frozen=True)
-class BackgroundJob:
+class BackgroundJob(Generic[C]):
     name: str
     #: One short piece of work; True when more is waiting, to run again at once.
-    step: Callable[[WebContext], Awaitable[bool]]
+    step: Callable[[C], Awaitable[bool]]
     #: Seconds between steps when there was nothing to do.
     interval_s: float
 
 
-class Background:
+class Background(Generic[C]):
     """Runs each job's steps in a task of its own until the app stops. A step that raises is
     logged and retried after the job's interval (doubling, up to a minute), so one bad row or a
     database outage never stops the others."""
 
-    def __init__(self, ctx: WebContext, jobs: Sequence[BackgroundJob]) -> None:
+    def __init__(self, ctx: C, jobs: Sequence[BackgroundJob[C]]) -> None:
         self._ctx = ctx
         self._jobs = {job.name: job for job in jobs}
         self._wakers: dict[str, asyncio.Event] = {}
@@ -69,7 +70,7 @@ class Background:
         if waker := self._wakers.get(name):
             waker.set()
 
-    async def _loop(self, job: BackgroundJob) -> None:
+    async def _loop(self, job: BackgroundJob[C]) -> None:
         waker = self._wakers[job.name]
         delay = job.interval_s
         while True:

@@ -179,14 +179,14 @@ class _Server(uvicorn.Server):
 def serve_command(args: argparse.Namespace) -> int:
     from chancy_web.app import create_app
     from chancy_web.demo.run import url_of
-    from chancy_web.plugin import Api
+    from chancy_web.extensions import ApiHost, api_host
 
     chancy = load_chancy(args.app)
-    plugin = chancy.plugins.get(Api.get_identifier())
-    api = plugin if isinstance(plugin, Api) else None
+    plugin = chancy.plugins.get(ApiHost.get_identifier())
+    api = api_host(chancy)
     if plugin is not None and api is None:
         print(
-            f"chancy-web: note: the app's {Api.get_identifier()!r} plugin is "
+            f"chancy-web: note: the app's {ApiHost.get_identifier()!r} plugin is "
             f"{type(plugin).__module__}.{type(plugin).__name__}, not chancy_web.Api; "
             "its settings are not used",
             file=sys.stderr,

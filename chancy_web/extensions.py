@@ -1,12 +1,12 @@
 """The extension point: API routes contributed by the Chancy app's plugins.
 
 Each Chancy plugin may name an API plugin with `api_plugin()` (an import string). Chancy's own
-cron, metrics and workflow plugins name Starlette classes of the reference web plugin, so those
+cron, metrics and workflow plugins name Starlette classes of chancy 0.26's web plugin, so those
 are served by chancy-web's own controllers instead. Any other name must import to a subclass of
 `chancy_web.ApiPlugin`, which is instantiated with the `Api` plugin (None when chancy-web runs
 standalone or embedded) and whose `routes()` may return:
 
-- reference-style `RouteT` dicts (`path` under `/api/v1/`, `endpoint(request, *, chancy, worker)`,
+- chancy 0.26-style `RouteT` dicts (`path` under `/api/v1/`, `endpoint(request, *, chancy, worker)`,
   `methods`, `name`, `is_websocket`). The endpoint's return annotation, when it is not a
   Starlette response, becomes the route's response schema. Safe methods need the viewer role,
   others the operator role.
@@ -18,39 +18,99 @@ Litestar handler with `opt={"exclude_from_auth": True}` (the core's login). Plug
 visited in registration order, so the routes (and the OpenAPI document) are deterministic.
 
 The core routes come the same way, from `chancy_web.CoreApiPlugin` or the one subclass of it
-registered in its place (see `chancy_web.plugin`).
+registered in its place (see `chancy_web.core`).
 """
 
 from __future__ import annotations
 
+import abc
 import inspect
 import logging
 import re
 import typing
-from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
 
 from chancy import Chancy
+from chancy.plugin import Plugin
 from chancy.utils import import_string
 from litestar import Controller, Request, Response, Router, WebSocket, route, websocket
 from litestar.handlers import BaseRouteHandler
 from litestar.response import Stream
 from litestar.types import ControllerRouterHandler
 
+from chancy_web.auth.backends import AuthBackend
+from chancy_web.auth.guards import SAFE_METHODS
 from chancy_web.auth.roles import Role
 from chancy_web.context import Ctx
 from chancy_web.crons.controller import CronController
 from chancy_web.metrics.controller import MetricController
-from chancy_web.plugin import PUBLIC, ApiPlugin, CoreApiPlugin
+from chancy_web.settings import Settings
+from chancy_web.types import AnyRequest, AnyWebSocket
 from chancy_web.workflows.controller import WorkflowController
-
-if TYPE_CHECKING:
-    from chancy_web.plugin import Api
 
 log = logging.getLogger("chancy_web")
 
+#: Every API route is under this path; a RouteT's path starts with it.
 API_PREFIX = "/api/v1"
-#: chancy's own plugins, by identifier, and by the reference API plugin they name (which
+
+
+class RouteT(typing.TypedDict):
+    """A route of an `ApiPlugin`, as in chancy 0.26's web plugin."""
+
+    path: str
+    endpoint: Callable[..., Any]
+    methods: list[str] | None
+    name: str | None
+    is_websocket: bool | None
+
+
+class ApiPlugin(abc.ABC):
+    """Adds endpoints to the API. `routes()` may also return Litestar handlers or controllers."""
+
+    def __init__(self, api: ApiHost) -> None:
+        self.api = api
+
+    @abc.abstractmethod
+    def name(self) -> str: ...
+
+    def routes(self) -> Sequence[Any]:
+        return []
+
+
+#: A Litestar handler's `opt` flag for a route served without authentication (the login).
+PUBLIC = "exclude_from_auth"
+
+
+class ApiHost(Plugin):
+    """What the extension point knows of the Chancy plugin that serves the API
+    (`chancy_web.Api`, which derives from it): its identifier, chancy 0.26's web plugin's,
+    its settings, and the API plugins registered on it."""
+
+    port: int
+    host: str
+    debug: bool
+    allow_origins: list[str]
+    secret_key: str | None
+    authentication_backend: AuthBackend
+    settings: Settings
+    #: API plugins to load besides those the app's plugins name (a CoreApiPlugin subclass
+    #: here replaces the core); once loaded, every one of them, the core first.
+    plugins: list[type[ApiPlugin]]
+
+    @staticmethod
+    def get_identifier() -> str:
+        return "chancy.api"
+
+
+def api_host(chancy: Chancy) -> ApiHost | None:
+    """`chancy`'s API plugin, if it is chancy-web's (not the Starlette one of chancy 0.26)."""
+    plugin = chancy.plugins.get(ApiHost.get_identifier())
+    return plugin if isinstance(plugin, ApiHost) else None
+
+
+#: chancy's own plugins, by identifier, and by the API plugin of chancy 0.26's web plugin they
+#: name (which
 #: catches subclasses that changed their identifier). `WorkflowPlugin`'s identifier is
 #: `chancy.workflow_plugin`; `chancy.workflow` is accepted too.
 BUILTIN: dict[str, type[Controller]] = {
@@ -62,7 +122,6 @@ BUILTIN: dict[str, type[Controller]] = {
     "chancy.plugins.metrics.api.MetricsApiPlugin": MetricController,
     "chancy.plugins.workflow.api.WorkflowApiPlugin": WorkflowController,
 }
-SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 #: Starlette path converters -> Litestar path parameter types.
 PATH_TYPES = {"str": "str", "int": "int", "float": "float", "uuid": "uuid", "path": "path"}
 _PARAM = re.compile(r"\{(\w+)(?::(\w+))?\}")
@@ -72,12 +131,14 @@ class ExtensionError(RuntimeError):
     """A plugin's API extension cannot be loaded; raised when the app is composed."""
 
 
-def load_api_routes(api: Api | None, chancy: Chancy) -> list[ControllerRouterHandler]:
+def load_api_routes(
+    api: ApiHost | None, chancy: Chancy, core: type[ApiPlugin]
+) -> list[ControllerRouterHandler]:
     """The route handlers of the core plugin and of `chancy`'s plugins, for `/api/v1`.
 
     The API plugins are those on `api.plugins` and those the app's plugins name, in that
-    order, with the core first: `CoreApiPlugin`, or the one subclass of it among them.
-    Loaded, they are listed on `api.plugins`, as in the reference.
+    order, with the core first: `core` (`chancy_web.CoreApiPlugin`), or the one subclass of
+    it among them. Loaded, they are listed on `api.plugins`, as in chancy 0.26's web plugin.
     """
     routes: list[ControllerRouterHandler] = []
     classes: list[type[ApiPlugin]] = list(api.plugins) if api is not None else []
@@ -92,7 +153,8 @@ def load_api_routes(api: Api | None, chancy: Chancy) -> list[ControllerRouterHan
             continue
         cls = _import(target, plugin)
         if not (isinstance(cls, type) and issubclass(cls, ApiPlugin)):
-            # The reference skipped these silently; a Starlette ApiPlugin cannot run here.
+            # Chancy 0.26's web plugin skipped these silently; a Starlette ApiPlugin cannot run
+            # here.
             log.warning(
                 "Skipping %s from %s.api_plugin(): not a chancy_web.ApiPlugin subclass",
                 target,
@@ -101,7 +163,7 @@ def load_api_routes(api: Api | None, chancy: Chancy) -> list[ControllerRouterHan
             continue
         if cls not in classes:
             classes.append(cls)
-    classes = _with_one_core(classes)
+    classes = _with_one_core(classes, core)
     for cls in classes:
         extension = cls(api)  # type: ignore[arg-type]  # None when standalone
         log.info("Loading API plugin %s", extension.name())
@@ -112,10 +174,10 @@ def load_api_routes(api: Api | None, chancy: Chancy) -> list[ControllerRouterHan
     return routes
 
 
-def _with_one_core(classes: list[type[ApiPlugin]]) -> list[type[ApiPlugin]]:
-    """`classes` with exactly one core plugin, first: a subclass of CoreApiPlugin replaces it
-    (and any subclass replaces the classes it derives from)."""
-    cores = [c for c in classes if issubclass(c, CoreApiPlugin)]
+def _with_one_core(classes: list[type[ApiPlugin]], core: type[ApiPlugin]) -> list[type[ApiPlugin]]:
+    """`classes` with exactly one core plugin, first: a subclass of `core` replaces it (and
+    any subclass replaces the classes it derives from)."""
+    cores = [c for c in classes if issubclass(c, core)]
     cores = [c for c in cores if not any(o is not c and issubclass(o, c) for o in cores)]
     if len(cores) > 1:
         names = ", ".join(f"{c.__module__}.{c.__qualname__}" for c in cores)
@@ -123,8 +185,8 @@ def _with_one_core(classes: list[type[ApiPlugin]]) -> list[type[ApiPlugin]]:
             f"Only one core API plugin can serve the core routes, got {names}: "
             "make one a subclass of the other"
         )
-    others = [c for c in classes if not issubclass(c, CoreApiPlugin)]
-    return [cores[0] if cores else CoreApiPlugin, *others]
+    others = [c for c in classes if not issubclass(c, core)]
+    return [cores[0] if cores else core, *others]
 
 
 def is_public(handler: ControllerRouterHandler) -> bool:
@@ -217,7 +279,7 @@ def _return_type(endpoint: Callable[..., Any]) -> Any:
 
 
 def _http_endpoint(endpoint: Callable[..., Any]) -> Callable[..., Any]:
-    async def handler(request: Request, ctx: Ctx) -> Any:  # type: ignore[type-arg]
+    async def handler(request: AnyRequest, ctx: Ctx) -> Any:
         result = endpoint(request, chancy=ctx.chancy, worker=ctx.worker)
         if inspect.isawaitable(result):
             result = await result
@@ -229,7 +291,7 @@ def _http_endpoint(endpoint: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def _websocket_endpoint(endpoint: Callable[..., Any]) -> Callable[..., Any]:
-    async def handler(socket: WebSocket, ctx: Ctx) -> None:  # type: ignore[type-arg]
+    async def handler(socket: AnyWebSocket, ctx: Ctx) -> None:
         await endpoint(socket, chancy=ctx.chancy, worker=ctx.worker)
 
     handler.__annotations__ = {"socket": WebSocket, "ctx": Ctx, "return": None}
@@ -237,7 +299,7 @@ def _websocket_endpoint(endpoint: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def _from_starlette(result: Any) -> Any:
-    """A reference endpoint's Starlette response as a Litestar one; anything else as is."""
+    """A chancy 0.26-style endpoint's Starlette response as a Litestar one; anything else as is."""
     if not type(result).__module__.startswith("starlette"):
         return result
     headers = {

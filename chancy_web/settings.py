@@ -46,12 +46,32 @@ class Settings:
     #: Identical job-list requests in flight at the same moment share one query and one
     #: encoded body (see `chancy_web.shared_reads`); off, every request runs its own.
     share_reads: bool = True
+    #: A search using a term no index serves (`error:`, `exception:`, and `kwargs.`/`meta.`
+    #: without `search_indexes`) covers only this many of the newest jobs, unless the request
+    #: lifts the bound (`search=all`); see docs/search.md.
+    search_window: int = 100_000
+    #: Create GIN indexes (jsonb_path_ops) on kwargs and meta, so that `kwargs.<path>:<value>`
+    #: searches every job through an index. They cost every job insert and update some
+    #: write time and disk; built CONCURRENTLY by `chancy-web indexes` or at start-up.
+    search_indexes: bool = False
     #: Run the background work (bulk operations, folding failures) in this process. Every
     #: process that runs it shares the work through Postgres locks; turn it off only where
     #: another chancy-web process is sure to be up.
     run_background: bool = True
+    #: Seconds between folds of new failures into failure groups (`chancy_web.failures.fold`)
+    #: when the last one found nothing more waiting.
+    failure_fold_interval_s: float = 2.0
+    #: Most jobs one fold reads in one transaction.
+    failure_fold_chunk: int = 1000
+    #: How far behind the clock the fold's watermark stays, so that failures whose worker
+    #: commits late (it stamps `completed_at` up to a second before, more while the database
+    #: is struggling) are still found; that stretch is read again by every fold.
+    failure_fold_settle_s: float = 10.0
     #: Most job ids one batch action may name.
     max_batch: int = 1000
+    #: Jobs a bulk operation acts on per transaction (at most 1000): each chunk is one short
+    #: transaction, so that Chancy's workers are never held up for long.
+    bulk_chunk_size: int = 1000
     #: Audit entries older than this are deleted by Chancy's Pruner plugin.
     audit_retention_days: int = 90
     #: `GET /metrics` (Prometheus) answers anyone when true; otherwise a scraper sends

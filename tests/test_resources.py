@@ -103,7 +103,15 @@ async def test_configuration_and_plugins_list_the_chancy_plugins(dsn, chancy):
     assert [p["identifier"] for p in plugins] == list(own.plugins)
     api = plugins[0]
     assert api["identifier"] == "chancy.api" and api["migrate_key"] == "web"
-    assert api["tables"] == ["web_sessions", "web_login_failures", "web_audit"]
+    assert api["tables"] == [
+        "web_sessions",
+        "web_login_failures",
+        "web_audit",
+        "web_failure_groups",
+        "web_failure_hours",
+        "web_failure_jobs",
+        "web_failure_fold",
+    ]
 
 
 async def test_readiness_checks_database_and_migrations(client, dsn):

@@ -27,6 +27,10 @@ REQUIRED = {
     "listJobs": (VIEWER, None),
     "countJobs": (VIEWER, None),
     "listJobFunctions": (VIEWER, None),
+    "suggestJobSearch": (VIEWER, None),
+    "listViews": (VIEWER, None),
+    "createView": (VIEWER, "view.create"),
+    "deleteView": (VIEWER, "view.delete"),
     "getJob": (VIEWER, None),
     "listQueues": (VIEWER, None),
     "getQueue": (VIEWER, None),
@@ -36,6 +40,12 @@ REQUIRED = {
     "getSystem": (VIEWER, None),
     "listPlugins": (VIEWER, None),
     "runJobBatch": (OPERATOR, "job.batch"),
+    "createBulkOperation": (OPERATOR, "job.bulk"),  # purging: admin (tests/bulk)
+    "listBulkOperations": (VIEWER, None),
+    "getBulkOperation": (VIEWER, None),
+    "cancelBulkOperation": (OPERATOR, "job.bulk.cancel"),
+    "cloneJob": (OPERATOR, "job.clone"),
+    "listJobClones": (VIEWER, None),
     "retryJob": (OPERATOR, "job.retry"),
     "cancelJob": (OPERATOR, "job.cancel"),
     "deleteJob": (OPERATOR, "job.delete"),
@@ -54,6 +64,11 @@ REQUIRED = {
     "getWorkflow": (VIEWER, None),
     "listMetrics": (VIEWER, None),
     "getMetrics": (VIEWER, None),
+    "listFailureGroups": (VIEWER, None),
+    "getFailureGroup": (VIEWER, None),
+    "resolveFailureGroup": (OPERATOR, "failure.resolve"),
+    "ignoreFailureGroup": (OPERATOR, "failure.ignore"),
+    "reopenFailureGroup": (OPERATOR, "failure.reopen"),
 }
 
 #: Harmless bodies: they name things that do not exist, so allowed calls change nothing
@@ -61,8 +76,12 @@ REQUIRED = {
 BODIES = {
     "login": {"username": "nobody", "password": "x"},
     "runJobBatch": {"action": "retry", "ids": [str(uuid.uuid4())]},
+    # An operation on no job: it is created (and audited), and finds nothing to do.
+    "createBulkOperation": lambda: {"action": "retry", "q": f"id:{uuid.uuid4()}", "expected": 0},
+    "cloneJob": {},
     "updateQueue": {"concurrency": 1},
     "pauseQueue": {},
+    "createView": {"name": "matrix", "q": "state:failed"},
     "createQueue": lambda: {"name": f"matrix-{uuid.uuid4().hex[:8]}", "tags": []},
 }
 
@@ -74,7 +93,10 @@ def _path(template: str) -> str:
         .replace("{worker_id}", "matrix-missing-worker")
         .replace("{unique_key}", "matrix-missing-cron")
         .replace("{workflow_id}", str(uuid.uuid4()))
+        .replace("{op_id}", str(uuid.uuid4()))
         .replace("{prefix}", "global")
+        .replace("{view_id}", "999999999")
+        .replace("{fingerprint}", "0123456789abcdef")
     )
 
 
@@ -166,5 +188,24 @@ async def test_audit_pages_follow_the_cursor(client):
     ).json()
     ids = [e["id"] for e in first["items"] + second["items"]]
     assert ids == sorted(ids, reverse=True) and len(set(ids)) == 4
+    assert first["prev_cursor"] is None and second["prev_cursor"] is not None
+    back = (
+        await client.get(
+            "/api/v1/audit", params={"limit": 2, "cursor": second["prev_cursor"]}, headers=admin
+        )
+    ).json()
+    assert [e["id"] for e in back["items"]] == ids[:2]
+    # An entry id, the cursor this list gave before it paged like the others, still pages.
+    by_id = (
+        await client.get("/api/v1/audit", params={"limit": 2, "cursor": str(ids[1])}, headers=admin)
+    ).json()
+    assert [e["id"] for e in by_id["items"]] == ids[2:4]
     bad = await client.get("/api/v1/audit", params={"cursor": "x"}, headers=admin)
     assert bad.status_code == 400
+    jobs = await client.get(
+        "/api/v1/jobs", params={"pagination": "true", "limit": 1}, headers=admin
+    )
+    job_cursor = jobs.json()["next_cursor"]
+    if job_cursor is not None:  # a cursor of another list is refused
+        wrong = await client.get("/api/v1/audit", params={"cursor": job_cursor}, headers=admin)
+        assert wrong.status_code == 400

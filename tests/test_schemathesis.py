@@ -48,7 +48,8 @@ RUNS = {
     ],
     # Every operation must accept every schema-valid request, except where validity depends
     # on more than a schema can say, and a 400 is the right answer:
-    # - listJobs, listWorkflows: `filters` and `cursor` are JSON triples and opaque cursors;
+    # - listJobs, listWorkflows, listAuditEntries: `filters` and `cursor` are JSON triples and
+    #   opaque cursors;
     # - getMetrics: the window rules of Chancy's metrics (bucket alignment, retention);
     # - createQueue, updateQueue: free-form `executor_options` may hold "\u0000", which JSON
     #   allows and Postgres cannot store, and tags must be regular expressions that cannot
@@ -60,7 +61,14 @@ RUNS = {
         "positive_data_acceptance",
         *[
             arg
-            for op in ("listJobs", "listWorkflows", "getMetrics", "createQueue", "updateQueue")
+            for op in (
+                "listJobs",
+                "listWorkflows",
+                "listAuditEntries",
+                "getMetrics",
+                "createQueue",
+                "updateQueue",
+            )
             for arg in ("--exclude-operation-id", op)
         ],
     ],

@@ -11,6 +11,7 @@ from psycopg.types.json import Jsonb
 
 from chancy_web.audit.schemas import AuditEntry
 from chancy_web.db import Reader, table
+from chancy_web.pagination import Cursor, Direction, Page, keyset_page
 
 
 @dataclass(frozen=True)
@@ -47,10 +48,14 @@ async def record(conn: AsyncConnection, chancy: Chancy, entry: AuditRecord) -> N
     )
 
 
+#: The list's only order (newest first, by id); cursors carry it so a job cursor is refused.
+ORDER = "audit"
+
+
 @dataclass(frozen=True)
 class AuditFilter:
     limit: int
-    before_id: int | None = None
+    cursor: Cursor | None = None
     username: str | None = None
     action: str | None = None
     outcome: str | None = None
@@ -58,7 +63,7 @@ class AuditFilter:
     since: datetime | None = None
 
 
-async def list_entries(db: Reader, chancy: Chancy, f: AuditFilter) -> list[AuditEntry]:
+async def list_entries(db: Reader, chancy: Chancy, f: AuditFilter) -> Page[AuditEntry]:
     where: list[sql.Composable] = []
     params: list[Any] = []
     for column, value in (
@@ -73,19 +78,26 @@ async def list_entries(db: Reader, chancy: Chancy, f: AuditFilter) -> list[Audit
     if f.since is not None:
         where.append(sql.SQL("at >= %s"))
         params.append(f.since)
-    if f.before_id is not None:
-        where.append(sql.SQL("id < %s"))
-        params.append(f.before_id)
+    backwards = f.cursor is not None and f.cursor.backwards
+    if f.cursor is not None:
+        where.append(sql.SQL("id > %s" if backwards else "id < %s"))
+        params.append(f.cursor.id)
     query = sql.SQL(
         """
         SELECT id, at, username, role, action, target, outcome, status_code, detail, client
-        FROM {audit} {where} ORDER BY id DESC LIMIT %s
+        FROM {audit} {where} ORDER BY id {direction} LIMIT %s
         """
     ).format(
         audit=table(chancy, "web_audit"),
         where=sql.SQL("WHERE ") + sql.SQL(" AND ").join(where) if where else sql.SQL(""),
+        direction=sql.SQL("ASC" if backwards else "DESC"),
     )
-    return await db.all(query, [*params, f.limit + 1], class_row(AuditEntry))
+    rows = await db.all(query, [*params, f.limit + 1], class_row(AuditEntry))
+    return keyset_page(rows, f.limit, f.cursor, _cursor)
+
+
+def _cursor(direction: Direction, entry: AuditEntry) -> Cursor:
+    return Cursor(ORDER, direction, None, entry.id)
 
 
 async def delete_older_than(conn: AsyncConnection, chancy: Chancy, days: int) -> int:

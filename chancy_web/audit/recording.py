@@ -20,16 +20,16 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from litestar import Request
 from litestar.exceptions import HTTPException, NotAuthorizedException, PermissionDeniedException
 from litestar.types import Scope
 from psycopg import AsyncConnection
 
 from chancy_web.audit.queries import AuditRecord, record
 from chancy_web.auth.schemas import User
-from chancy_web.context import WebContext
+from chancy_web.context import WebContext, web_context
 from chancy_web.db import connect
 from chancy_web.errors import UNAVAILABLE, status_for
+from chancy_web.types import AnyRequest
 
 log = logging.getLogger("chancy_web")
 
@@ -67,7 +67,7 @@ def _client(scope: Scope) -> str | None:
 @asynccontextmanager
 async def audited(
     ctx: WebContext,
-    request: Request,  # type: ignore[type-arg]
+    request: AnyRequest,
     *,
     target: str | None = None,
 ) -> AsyncIterator[Operation]:
@@ -84,7 +84,8 @@ async def audited(
                 action=request.route_handler.opt["action"],
                 target=_bounded_target(operation.target),
                 outcome="allowed",
-                status_code=200,
+                # The route's success status (201 for a clone, 202 for a bulk operation).
+                status_code=request.route_handler.status_code or 200,
                 detail=operation.detail,
                 client=_client(request.scope),
             ),
@@ -96,10 +97,10 @@ async def record_exception(exception: Exception, scope: Scope) -> None:
     """After-exception hook: log a denied or failed attempt at an audited mutation."""
     handler = scope.get("route_handler")
     action = handler.opt.get("action") if handler is not None else None
-    ctx: WebContext | None = scope["app"].state.get("chancy_web") if "app" in scope else None
     user = scope.get("user")
-    if action is None or ctx is None or not isinstance(user, User):
+    if action is None or not isinstance(user, User):
         return  # not a mutation, or nobody to name (see the module)
+    ctx = web_context(scope["app"])
     if isinstance(exception, UNAVAILABLE):
         return  # the database cannot take the entry either; the 503 is logged
     denied = isinstance(exception, NotAuthorizedException | PermissionDeniedException)

@@ -27,8 +27,11 @@ class AuditEntry(msgspec.Struct, kw_only=True):
 
 
 class AuditPage(msgspec.Struct, kw_only=True):
-    """Newest first. Pass `next_cursor` as `cursor` for older entries."""
+    """Newest first, paged like the job list: pass `next_cursor` as `cursor` for older
+    entries and `prev_cursor` for newer ones. An entry id is still accepted as `cursor`
+    (the cursors this list gave before: older entries follow)."""
 
     items: list[AuditEntry]
     has_more: bool
     next_cursor: str | None
+    prev_cursor: str | None

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from litestar import Controller, Request, Response, get, post
+from litestar import Controller, Response, get, post
 from litestar.datastructures import Cookie
 from litestar.exceptions import (
     NotAuthorizedException,
@@ -15,12 +15,12 @@ from chancy_web.auth.schemas import LoginRequest, LoginResponse, LogoutResponse,
 from chancy_web.auth.sessions import create_session, revoke_session
 from chancy_web.context import Ctx
 from chancy_web.db import connect
-from chancy_web.events.controller import end_session_streams
 from chancy_web.mount import mount_prefix
+from chancy_web.types import AnyRequest
 from chancy_web.validation import MAX_USERNAME_LENGTH
 
 
-def _cookie(ctx: Ctx, request: Request, value: str, max_age: int) -> Cookie:  # type: ignore[type-arg]
+def _cookie(ctx: Ctx, request: AnyRequest, value: str, max_age: int) -> Cookie:
     return Cookie(
         key=ctx.settings.session_cookie,
         value=value,
@@ -33,7 +33,7 @@ def _cookie(ctx: Ctx, request: Request, value: str, max_age: int) -> Cookie:  # 
 
 
 async def log_in(
-    request: Request,  # type: ignore[type-arg]
+    request: AnyRequest,
     ctx: Ctx,
     data: LoginRequest,
 ) -> Response[LoginResponse]:
@@ -64,7 +64,7 @@ async def log_in(
         if previous is not None:
             await revoke_session(db, ctx.chancy, previous[0])
             ctx.sessions.discard(previous[0])
-            end_session_streams(request.app, previous[0])
+            ctx.listener.end_session_of(previous[0])
         new = await create_session(db, ctx.chancy, ctx.settings, data.username, role)
     return Response(
         LoginResponse(
@@ -91,7 +91,7 @@ class AuthController(Controller):
     )
     async def logout(
         self,
-        request: Request,  # type: ignore[type-arg]
+        request: AnyRequest,
         ctx: Ctx,
     ) -> Response[LogoutResponse]:
         found = read_token(request, ctx.settings.session_cookie)
@@ -99,7 +99,7 @@ class AuthController(Controller):
             async with connect(ctx) as db:
                 await revoke_session(db, ctx.chancy, found[0])
             ctx.sessions.discard(found[0])
-            end_session_streams(request.app, found[0])
+            ctx.listener.end_session_of(found[0])
         await ctx.auth.logout(request)
         return Response(
             LogoutResponse(success=True), cookies=[_cookie(ctx, request, "", max_age=0)]
@@ -112,6 +112,6 @@ class AuthController(Controller):
         guards=[require_role],
         raises=[NotAuthorizedException],
     )
-    async def get_session(self, request: Request) -> SessionInfo:  # type: ignore[type-arg]
+    async def get_session(self, request: AnyRequest) -> SessionInfo:
         session: SessionInfo = request.scope[SESSION_SCOPE_KEY]  # type: ignore[literal-required]
         return session

@@ -22,9 +22,11 @@ from litestar.types import ASGIApp, Receive, Scope, Send
 
 from chancy_web.auth.roles import Role
 from chancy_web.auth.schemas import SessionInfo, User
+from chancy_web.auth.session_cache import Session
 from chancy_web.auth.sessions import load_session
-from chancy_web.context import WebContext
+from chancy_web.context import WebContext, web_context
 from chancy_web.db import pooled
+from chancy_web.types import AnyConnection
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 CSRF_HEADER = "x-csrf-token"
@@ -32,12 +34,7 @@ CSRF_HEADER = "x-csrf-token"
 SESSION_SCOPE_KEY = "chancy_web.session"
 
 
-def web_context(connection: ASGIConnection) -> WebContext:  # type: ignore[type-arg]
-    ctx: WebContext = connection.app.state["chancy_web"]
-    return ctx
-
-
-def read_token(connection: ASGIConnection, cookie_name: str) -> tuple[str, bool] | None:  # type: ignore[type-arg]
+def read_token(connection: AnyConnection, cookie_name: str) -> tuple[str, bool] | None:
     """The session token and whether it came from the cookie, or None."""
     scheme, _, value = connection.headers.get("authorization", "").partition(" ")
     if scheme.casefold() == "bearer" and value.strip():
@@ -46,8 +43,23 @@ def read_token(connection: ASGIConnection, cookie_name: str) -> tuple[str, bool]
     return (cookie, True) if cookie else None
 
 
-async def authenticate(connection: ASGIConnection) -> User:  # type: ignore[type-arg]
-    ctx = web_context(connection)
+async def session_for(ctx: WebContext, token: str) -> Session | None:
+    """The live session of `token` (through this process's short cache), or None."""
+    session = ctx.sessions.get(token)
+    if session is None:
+        async with pooled(ctx) as conn:
+            session = await load_session(conn, ctx.chancy, ctx.settings, token)
+        if session is not None:
+            ctx.sessions.put(token, session)
+    return session
+
+
+def user_of(session: Session) -> User:
+    return User(username=session.username, role=Role(session.role))
+
+
+async def authenticate(connection: AnyConnection) -> User:
+    ctx = web_context(connection.app)
     found = read_token(connection, ctx.settings.session_cookie)
     if found is None:
         user = await ctx.auth.authenticate(connection)
@@ -58,19 +70,14 @@ async def authenticate(connection: ASGIConnection) -> User:  # type: ignore[type
         )
     else:
         token, via_cookie = found
-        session = ctx.sessions.get(token)
-        if session is None:
-            async with pooled(ctx) as conn:
-                session = await load_session(conn, ctx.chancy, ctx.settings, token)
-            if session is not None:
-                ctx.sessions.put(token, session)
+        session = await session_for(ctx, token)
         if session is None:
             raise NotAuthorizedException("Session expired or revoked; log in again")
         if via_cookie and connection.scope.get("method", "GET") not in SAFE_METHODS:
             sent = connection.headers.get(CSRF_HEADER, "")
             if not secrets.compare_digest(sent.encode(), session.csrf_token.encode()):
                 raise PermissionDeniedException("CSRF token missing or invalid")
-        user = User(username=session.username, role=Role(session.role))
+        user = user_of(session)
         connection.scope[SESSION_SCOPE_KEY] = SessionInfo(  # type: ignore[literal-required]
             username=user.username,
             role=user.role,
@@ -81,7 +88,7 @@ async def authenticate(connection: ASGIConnection) -> User:  # type: ignore[type
     return user
 
 
-async def require_role(connection: ASGIConnection, handler: BaseRouteHandler) -> None:  # type: ignore[type-arg]
+async def require_role(connection: AnyConnection, handler: BaseRouteHandler) -> None:
     """Guard for protected routes; a handler names the least role it needs in `opt["role"]`."""
     user = await authenticate(connection)
     needed = Role(handler.opt.get("role", Role.VIEWER))

@@ -11,6 +11,7 @@ it for a schedule that never ran).
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 from uuid import UUID
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -23,10 +24,11 @@ from psycopg import AsyncConnection, sql
 from psycopg.rows import dict_row
 
 from chancy_web.crons.describe import describe
-from chancy_web.crons.schemas import CronJob, CronSchedule, JobTemplate
+from chancy_web.crons.schemas import CronJob, CronSchedule
 from chancy_web.db import Reader, table
 from chancy_web.errors import ConflictException
-from chancy_web.jobs.queries import ERROR
+from chancy_web.job_template import JobTemplate
+from chancy_web.query.columns import ERROR
 
 
 def next_runs(cron: str, timezone: str, count: int, now: datetime) -> list[datetime]:
@@ -45,7 +47,7 @@ def next_runs(cron: str, timezone: str, count: int, now: datetime) -> list[datet
     return runs
 
 
-def _schedule(row: dict, jobs: list[CronJob], count: int, now: datetime) -> CronSchedule:  # type: ignore[type-arg]
+def _schedule(row: dict[str, Any], jobs: list[CronJob], count: int, now: datetime) -> CronSchedule:
     error = None
     try:
         upcoming = next_runs(row["cron"], row["timezone"], count, now)

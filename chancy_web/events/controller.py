@@ -2,30 +2,27 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import UTC, datetime
 from typing import Annotated
 
-from litestar import Controller, Litestar, Request, get
+from litestar import Controller, Litestar, get
 from litestar.di import NamedDependency, Provide
 from litestar.exceptions import ValidationException
 from litestar.openapi import ResponseSpec
 from litestar.params import HeaderParameter, QueryParameter
 from litestar.response import ServerSentEvent, ServerSentEventMessage
 
-from chancy_web.auth.session_cache import digest
-from chancy_web.context import WebContext
+from chancy_web.context import Ctx, web_context
 from chancy_web.events import access
-from chancy_web.events.fanout import TOPICS_PATTERN, control, encode, parse_topics
+from chancy_web.events.fanout import TOPICS_PATTERN, encode, parse_topics
 from chancy_web.events.listener import EventListener
-from chancy_web.events.schemas import StreamClosed, StreamEvent, StreamHeartbeat
+from chancy_web.events.schemas import StreamEvent
+from chancy_web.events.stream import event_stream
+from chancy_web.types import AnyRequest
 
-STATE_KEY = "chancy_web.events"
 #: Milliseconds an EventSource waits before reconnecting after the stream ends.
 RETRY_MS = 3_000
-SESSION_ENDED = "Session ended"
 
 CATALOGUE = """\
 One stream of the cluster's Chancy events, read from Postgres LISTEN on `{prefix}events`, so
@@ -47,7 +44,8 @@ Chancy's events (`data` as Chancy sent it):
 | `workflow.created`, `workflow.updated` | `{id, name}` |
 | `workflow.step_completed` | `{workflow_id}` |
 
-Worker-local events of the reference (`metrics.*`, `worker.started`, `worker.queue.full`, ...)
+Worker-local events of chancy 0.26's web plugin (`metrics.*`, `worker.started`,
+`worker.queue.full`, ...)
 are not NOTIFY'd by Chancy and are not streamed.
 
 chancy-web's own notices, sent whatever the `topics`:
@@ -67,36 +65,18 @@ best effort, from a small per-process ring; otherwise `stream.open` reports a ga
 """
 
 
-def listener_for(app: Litestar) -> EventListener:
-    """The app's event listener, made on first use (not started until something subscribes or
-    the app starts). Put one in `app.state[STATE_KEY]` beforehand to tune it."""
-    listener: EventListener | None = app.state.get(STATE_KEY)
-    if listener is None:
-        ctx: WebContext = app.state["chancy_web"]
-        listener = app.state[STATE_KEY] = EventListener(ctx.chancy)
-    return listener
-
-
 @asynccontextmanager
 async def events_lifespan(app: Litestar) -> AsyncIterator[None]:
     """Listen from start-up, so the first client misses nothing; at shutdown end every stream."""
-    listener_for(app).start()
+    web_context(app).listener.start()
     try:
         yield
     finally:
-        await listener_for(app).stop()
+        await web_context(app).listener.stop()
 
 
-def end_session_streams(app: Litestar, token: str) -> None:
-    """End at once the streams this process holds for the session of `token` (logged out);
-    other replicas' streams end at their next session check."""
-    listener: EventListener | None = app.state.get(STATE_KEY)
-    if listener is not None:
-        listener.end_session(digest(token), SESSION_ENDED)
-
-
-def provide_listener(request: Request) -> EventListener:  # type: ignore[type-arg]
-    return listener_for(request.app)
+def provide_listener(ctx: Ctx) -> EventListener:
+    return ctx.listener
 
 
 def _message(event: StreamEvent, retry: int | None = None) -> ServerSentEventMessage:
@@ -104,37 +84,23 @@ def _message(event: StreamEvent, retry: int | None = None) -> ServerSentEventMes
 
 
 async def _sse(
-    request: Request,  # type: ignore[type-arg]
+    request: AnyRequest,
     listener: EventListener,
     topics: tuple[str, ...],
     last_event_id: str | None,
 ) -> AsyncIterator[ServerSentEventMessage]:
-    # Subscribing here rather than in the handler: a response that is never streamed (the
-    # client left first) then leaves no subscription behind.
-    if listener.state == "connecting":
-        # The first client of a lazily started listener: let LISTEN begin, so that an event
-        # NOTIFY'd right after `stream.open` is not missed.
-        await listener.wait_connected(within_s=2.0)
-    sub, opened = listener.subscribe(topics, last_event_id, access.session_of(request))
-    try:
-        yield _message(control("open", opened), retry=RETRY_MS)
-        recheck_at = time.monotonic() + listener.revalidate_s
-        while True:
-            event = await sub.next(wait_s=listener.heartbeat_s)
-            if event is None:
-                beat = StreamHeartbeat(at=datetime.now(UTC), listener=listener.state)
-                event = control("heartbeat", beat)
-            yield _message(event)
-            if event.event == "stream.closed":
-                return
-            if time.monotonic() >= recheck_at:
-                recheck_at = time.monotonic() + listener.revalidate_s
-                if not await access.still_allowed(request):
-                    yield _message(control("closed", StreamClosed(reason=SESSION_ENDED)))
-                    return
-    finally:
-        # Also runs when the client goes away: Litestar cancels the stream on disconnect.
-        listener.unsubscribe(sub)
+    events = event_stream(
+        listener,
+        topics=topics,
+        last_event_id=last_event_id,
+        session=access.session_of(request),
+        still_allowed=lambda: access.still_allowed(request),
+        heartbeats=True,
+    )
+    retry: int | None = RETRY_MS  # sent once, with `stream.open`
+    async for event in events:
+        yield _message(event, retry=retry)
+        retry = None
 
 
 class EventController(Controller):
@@ -160,7 +126,7 @@ class EventController(Controller):
     )
     async def stream_events(
         self,
-        request: Request,  # type: ignore[type-arg]
+        request: AnyRequest,
         listener: NamedDependency[EventListener],
         topics: Annotated[
             str | None,

@@ -20,6 +20,7 @@ import re
 import secrets
 import time
 from collections import deque
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -28,6 +29,7 @@ import psycopg
 from chancy import Chancy
 from psycopg import sql
 
+from chancy_web.auth.session_cache import digest
 from chancy_web.events.fanout import CONTROL_PREFIX, Coalescer, Subscription
 from chancy_web.events.schemas import (
     ListenerState,
@@ -38,6 +40,8 @@ from chancy_web.events.schemas import (
 )
 
 log = logging.getLogger("chancy_web.events")
+#: Why a stream ends when its session does.
+SESSION_ENDED = "Session ended"
 
 _EVENT_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.:-]{0,127}")
 
@@ -78,8 +82,12 @@ class EventListener:
         ping_s: float = 30.0,
         backoff_initial_s: float = 0.5,
         backoff_max_s: float = 30.0,
+        on_notify: Callable[[], None] | None = None,
     ) -> None:
         self.chancy = chancy
+        #: Called for every notification, before it is published: something changed
+        #: elsewhere (the app starts a new generation of shared reads).
+        self._on_change = on_notify
         self.channel = f"{chancy.prefix}events"
         self.process = secrets.token_hex(4)
         self.buffer_size = buffer_size
@@ -176,6 +184,11 @@ class EventListener:
     def unsubscribe(self, sub: Subscription) -> None:
         self._subscribers.discard(sub)
 
+    def end_session_of(self, token: str) -> None:
+        """End at once the streams this process holds for the session of `token` (logged
+        out, or replaced at login); other replicas' streams end at their next session check."""
+        self.end_session(digest(token), SESSION_ENDED)
+
     def end_session(self, session: bytes, reason: str) -> None:
         """End the streams opened with `session` (its clients see `stream.closed`)."""
         for sub in [s for s in self._subscribers if s.session == session]:
@@ -224,6 +237,8 @@ class EventListener:
                 self._dropped += count
 
     def _on_notify(self, payload: str) -> None:
+        if self._on_change is not None:
+            self._on_change()
         self._received += 1
         self._last_event_at = datetime.now(UTC)
         parsed = parse_payload(payload)

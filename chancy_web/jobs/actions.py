@@ -1,23 +1,25 @@
 """Job actions, through Chancy's own methods, each in the request's transaction.
 
-Unlike the reference plugin, a single action on a missing job is a 404, and an action that
+Unlike chancy 0.26's web plugin, a single action on a missing job is a 404, and an action that
 makes no sense for the job's state is a 409 instead of a silent no-op (retrying a running job)
 or a wrong result (cancelling a succeeded job used to turn it into a failed one).
 """
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from uuid import UUID
 
-from chancy import Chancy, Reference
-from litestar.exceptions import NotFoundException
+from chancy import Chancy, Job, Limit, Reference
+from litestar.exceptions import NotFoundException, ValidationException
 from psycopg import AsyncConnection, sql
 from psycopg.rows import dict_row
 from psycopg.types.json import Jsonb
 
 from chancy_web.db import table
 from chancy_web.errors import ConflictException
-from chancy_web.jobs.schemas import BatchItemResult
+from chancy_web.jobs.schemas import BatchItemResult, JobClone
+from chancy_web.validation import check_time
 
 FINISHED = ("succeeded", "failed")
 
@@ -114,3 +116,42 @@ async def run_batch(
         else:
             results.append(BatchItemResult(id=raw, status="completed"))
     return results
+
+
+async def clone_job(conn: AsyncConnection, chancy: Chancy, job_id: UUID, edits: JobClone) -> UUID:
+    """Push a new job like `job_id` with `edits` applied and `meta.cloned_from` set to the
+    original's id (the lineage the job page shows both ways); returns the new job's id."""
+    async with conn.cursor(row_factory=dict_row) as cursor:
+        await cursor.execute(
+            sql.SQL(
+                "SELECT queue, func, kwargs, meta, limits, priority, max_attempts "
+                "FROM {jobs} WHERE id = %s"
+            ).format(jobs=table(chancy, "jobs")),
+            (job_id,),
+        )
+        original = await cursor.fetchone()
+        if original is None:
+            raise NotFoundException(f"Job {job_id} not found")
+        if edits.queue is not None:
+            await cursor.execute(
+                sql.SQL("SELECT 1 FROM {queues} WHERE name = %s").format(
+                    queues=table(chancy, "queues")
+                ),
+                (edits.queue,),
+            )
+            if await cursor.fetchone() is None:
+                raise ValidationException(f"Queue {edits.queue!r} does not exist")
+        scheduled_at = edits.scheduled_at or datetime.now(UTC)
+        check_time(scheduled_at, "scheduled_at")
+        job = Job(
+            func=original["func"],
+            queue=edits.queue or original["queue"],
+            kwargs=edits.kwargs if edits.kwargs is not None else (original["kwargs"] or {}),
+            priority=edits.priority if edits.priority is not None else original["priority"] or 0,
+            max_attempts=edits.max_attempts or original["max_attempts"] or 1,
+            scheduled_at=scheduled_at,
+            limits=[Limit.deserialize(limit) for limit in original["limits"] or []],
+            meta={**(original["meta"] or {}), "cloned_from": str(job_id)},
+        )
+        [ref] = await chancy.push_many_ex(cursor, [job])
+    return UUID(str(ref.identifier))

@@ -6,6 +6,9 @@ from uuid import UUID
 
 import msgspec
 
+from chancy_web.query.schemas import Searched
+from chancy_web.validation import NO_NUL
+
 JobState = Literal["pending", "running", "failed", "retrying", "succeeded"]
 JOB_STATES: tuple[JobState, ...] = ("pending", "running", "failed", "retrying", "succeeded")
 
@@ -34,6 +37,9 @@ class JobSummary(msgspec.Struct):
     unique_key: str | None
     #: The last line of the latest traceback (usually `ExceptionType: message`), if any.
     error: str | None
+    #: The start of the job's arguments as JSON text, at most 120 characters (cut short with
+    #: "…"); null when it has none.
+    kwargs_preview: str | None
 
 
 class JobLimit(msgspec.Struct, kw_only=True):
@@ -48,7 +54,7 @@ class JobError(msgspec.Struct, kw_only=True):
 
 
 class JobRow(JobSummary):
-    """A row of a job list by default: every field of the reference's rows, plus `error`.
+    """A row of a job list by default: every field of chancy 0.26's web plugin's rows, plus `error`.
 
     Positional like JobSummary, its columns following (`queries.HEAVY_COLUMNS`). Built from a
     database row, its JSON columns hold their JSON text as stored (`msgspec.Raw`), which is
@@ -74,6 +80,8 @@ class JobPage(msgspec.Struct, kw_only=True):
     has_more: bool
     next_cursor: str | None
     prev_cursor: str | None
+    #: Null without `q`.
+    searched: Searched | None = None
 
 
 class JobSummaryPage(msgspec.Struct, kw_only=True):
@@ -83,29 +91,13 @@ class JobSummaryPage(msgspec.Struct, kw_only=True):
     has_more: bool
     next_cursor: str | None
     prev_cursor: str | None
-
-
-class JobCounts(msgspec.Struct, kw_only=True):
-    """Jobs by state, overall and per queue, computed at most once per interval for everyone."""
-
-    by_state: dict[str, int]
-    by_queue: dict[str, dict[str, int]]
-    #: Per queue, when its longest-waiting due job (pending or retrying) became due.
-    oldest_pending_at: dict[str, datetime]
-    #: True when every number is an exact count.
-    exact: bool
-    #: States whose numbers (overall and per queue) are the planner's estimates, because
-    #: counting them exactly would mean reading too many rows.
-    estimated_states: list[str]
-    computed_at: datetime
-    #: Per queue, how many of its pending jobs are scheduled for later (not due yet); the rest
-    #: of `by_queue[q]["pending"]` is due. Queues with none are left out; empty when pending
-    #: jobs are too many to count exactly (`pending` in `estimated_states`).
-    scheduled_pending: dict[str, int] = msgspec.field(default_factory=dict)
+    #: Null without `q`.
+    searched: Searched | None = None
 
 
 class JobActionResult(msgspec.Struct, kw_only=True):
-    """The reference's `{"ok": true}`, with the job's state after the action (null if deleted)."""
+    """Chancy 0.26's web plugin's `{"ok": true}`, with the job's state after the action (null if
+    deleted)."""
 
     ok: bool
     id: UUID
@@ -113,7 +105,8 @@ class JobActionResult(msgspec.Struct, kw_only=True):
 
 
 class JobBatch(msgspec.Struct, kw_only=True):
-    """The reference's batch body. `action` is matched case-insensitively; ids that are not
+    """Chancy 0.26's web plugin's batch body. `action` is matched case-insensitively; ids that are
+    not
     UUIDs are reported per item rather than failing the whole batch."""
 
     action: Annotated[
@@ -136,3 +129,47 @@ class BatchResult(msgspec.Struct, kw_only=True):
     #: True only if every item completed. Completed items stay done either way.
     ok: bool
     results: list[BatchItemResult]
+
+
+#: Postgres `integer`, the type of the jobs table's priority and max_attempts.
+INT4_MIN, INT4_MAX = -(2**31), 2**31 - 1
+
+
+class JobClone(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """A new job with the same function, and these fields changed (the rest are copied:
+    kwargs, queue, priority, max_attempts, limits, meta). It is due now unless `scheduled_at`
+    says otherwise; it never takes the original's unique_key (it is a run of its own)."""
+
+    kwargs: dict[str, Any] | None = None
+    queue: Annotated[str, msgspec.Meta(min_length=1, max_length=200, pattern=NO_NUL)] | None = None
+    priority: Annotated[int, msgspec.Meta(ge=INT4_MIN, le=INT4_MAX)] | None = None
+    scheduled_at: Annotated[datetime, msgspec.Meta(tz=True)] | None = None
+    max_attempts: Annotated[int, msgspec.Meta(ge=1, le=INT4_MAX)] | None = None
+
+
+class JobClones(msgspec.Struct, kw_only=True):
+    """The jobs cloned from one job (`meta.cloned_from`), oldest first, with their kwargs for
+    a diff; at most `limit`, `has_more` when there are others."""
+
+    items: list[JobRow]
+    has_more: bool
+
+
+class Suggestion(msgspec.Struct, kw_only=True):
+    #: The text to put in place of `replace`'s range of the query.
+    insert: str
+    label: str
+    #: What it is (a qualifier's description, "function", "state", ...).
+    detail: str
+
+
+class SuggestRange(msgspec.Struct, kw_only=True):
+    """Character offsets in `q`: the suggestion replaces `q[from:to]`."""
+
+    from_: int = msgspec.field(name="from")
+    to: int
+
+
+class Suggestions(msgspec.Struct, kw_only=True):
+    suggestions: list[Suggestion]
+    replace: SuggestRange

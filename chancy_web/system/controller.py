@@ -2,13 +2,12 @@ from __future__ import annotations
 
 from importlib.metadata import version
 
-from litestar import Controller, Request, Response, get
+from litestar import Controller, Response, get
 
 from chancy_web import migrations
 from chancy_web.__about__ import __version__
 from chancy_web.context import Ctx
 from chancy_web.db import connect, on_chancys_pool, pooled
-from chancy_web.events.controller import listener_for
 from chancy_web.system import queries
 from chancy_web.system.schemas import (
     DatabaseInfo,
@@ -17,6 +16,7 @@ from chancy_web.system.schemas import (
     Readiness,
     SystemInfo,
 )
+from chancy_web.types import AnyRequest
 
 
 @get("/health", operation_id="getHealth", summary="Liveness: the process answers", tags=["system"])
@@ -70,7 +70,7 @@ class SystemController(Controller):
         operation_id="getSystem",
         summary="Versions, database, schema versions, connection pool and live-event listener",
     )
-    async def get_system(self, ctx: Ctx, request: Request) -> SystemInfo:  # type: ignore[type-arg]
+    async def get_system(self, ctx: Ctx, request: AnyRequest) -> SystemInfo:
         async with connect(ctx) as db:
             cursor = await db.execute("SELECT version()")
             row = await cursor.fetchone()
@@ -82,7 +82,7 @@ class SystemController(Controller):
             migrations=migration_states,
             up_to_date=all(m.up_to_date for m in migration_states),
             pool=queries.pool_stats(ctx.chancy),
-            events=listener_for(request.app).status(),
+            events=ctx.listener.status(),
         )
 
     @get("/plugins", operation_id="listPlugins", summary="Every Chancy plugin in use")

@@ -9,6 +9,7 @@ from litestar.params import FromPath
 
 from chancy_web.context import Ctx
 from chancy_web.db import read
+from chancy_web.pagination import page_struct
 from chancy_web.workflows import queries
 from chancy_web.workflows.filters import WorkflowFilter, provide_workflow_filter
 from chancy_web.workflows.schemas import WorkflowDetail, WorkflowPage, WorkflowSummary
@@ -24,7 +25,7 @@ class WorkflowController(Controller):
         operation_id="listWorkflows",
         summary="List workflows, newest first, with their steps counted by state",
         description=(
-            "Without `pagination=true` the body is a bare array, as in the reference plugin. "
+            "Without `pagination=true` the body is a bare array, as in chancy 0.26's web plugin. "
             "Step counts are computed for the rows of the page only."
         ),
         raises=[ValidationException],
@@ -36,12 +37,7 @@ class WorkflowController(Controller):
             page = await queries.list_workflows(db, ctx.chancy, workflow_filter)
         if not workflow_filter.envelope:
             return page.items
-        return WorkflowPage(
-            items=page.items,
-            has_more=page.has_more,
-            next_cursor=page.next_cursor.encode() if page.next_cursor else None,
-            prev_cursor=page.prev_cursor.encode() if page.prev_cursor else None,
-        )
+        return page_struct(page, WorkflowPage)
 
     @get(
         "/{workflow_id:uuid}",

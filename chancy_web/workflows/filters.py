@@ -1,7 +1,8 @@
 """The workflow list's query, parsed once into one typed `WorkflowFilter`.
 
-The parameters follow the job list (`chancy_web.jobs.filters`): the reference's `filters`
-triples (here only `state` and `name`, as in the reference), `limit`, `before` (a workflow id
+The parameters follow the job list (`chancy_web.query.filters`): chancy 0.26's `filters`
+triples (here only `state` and `name`, as in chancy 0.26's web plugin), `limit`, `before` (a
+workflow id
 or a cursor) and `pagination=true`, plus opaque `cursor`s in both directions.
 """
 
@@ -9,26 +10,24 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Annotated, Any
-from uuid import UUID
 
 from litestar.exceptions import ValidationException
 from litestar.params import QueryParameter
 
 from chancy_web.context import Ctx
-from chancy_web.jobs.filters import (
+from chancy_web.pagination import (
     BeforeParam,
-    Condition,
     Cursor,
     CursorParam,
-    FiltersParam,
     LimitParam,
     PaginationParam,
-    parse_triples,
+    read_position,
 )
+from chancy_web.query.filters import Condition, FiltersParam, parse_triples
 from chancy_web.validation import NO_NUL
 from chancy_web.workflows.schemas import WORKFLOW_STATES, WorkflowState
 
-#: Each filterable column and the operators it allows (the reference's set).
+#: Each filterable column and the operators it allows (chancy 0.26's web plugin's set).
 FIELDS: dict[str, tuple[str, ...]] = {"state": ("=",), "name": ("=", "~")}
 #: The list's only order; cursors carry it so that a job cursor is refused here.
 ORDER = "workflows"
@@ -52,16 +51,10 @@ def _check(name: str, value: Any) -> str:
 
 
 def parse_filters(text: str | None) -> tuple[Condition, ...]:
-    """The reference's triples; values are checked, never coerced."""
+    """Chancy 0.26's web plugin's triples; values are checked, never coerced."""
     return tuple(
         Condition(name, op, _check(name, value)) for name, op, value in parse_triples(text, FIELDS)
     )
-
-
-def _cursor(text: str) -> Cursor:
-    cursor = Cursor.decode(text)
-    cursor.check_order(ORDER, keyed=False)
-    return cursor
 
 
 async def provide_workflow_filter(
@@ -80,23 +73,17 @@ async def provide_workflow_filter(
     pagination: PaginationParam = None,
     filters: FiltersParam = None,
 ) -> WorkflowFilter:
-    before, cursor = before or None, cursor or None  # `?before=&cursor=` means neither
-    if before is not None and cursor is not None:
-        raise ValidationException("Pass either before or cursor, not both")
+    before_id, position = read_position(before, cursor)
     conditions = list(parse_filters(filters))
     if workflow_state is not None:
         conditions.append(Condition("state", "=", workflow_state))
     if name is not None:
         conditions.append(Condition("name", "~", name))
-    position = None
-    if before is not None:
-        # Reference clients pass an id; our own clients echo next_cursor: accept both.
-        try:
-            position = Cursor(order=ORDER, direction="next", key=None, id=UUID(before))
-        except ValueError:
-            position = _cursor(before)
-    elif cursor is not None:
-        position = _cursor(cursor)
+    if before_id is not None:
+        # An id given as `before` (chancy 0.26's web plugin's paging) is a cursor at that row.
+        position = Cursor(order=ORDER, direction="next", key=None, id=before_id)
+    elif position is not None:
+        position.check_order(ORDER, keyed=False)
     return WorkflowFilter(
         limit=min(limit, ctx.settings.max_page_size),
         conditions=tuple(conditions),

@@ -1,12 +1,11 @@
 """Workflow SQL (the WorkflowPlugin's `{prefix}workflows` and `{prefix}workflow_steps` tables).
 
 The list pages by id (newest first) on the primary key and counts steps only for the rows of
-the page; the reference aggregated every step of every workflow on each poll.
+the page; chancy 0.26's web plugin aggregated every step of every workflow on each poll.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
@@ -15,10 +14,11 @@ from chancy import Chancy
 from psycopg import sql
 from psycopg.rows import class_row, dict_row
 
-from chancy_web.crons.schemas import JobTemplate
 from chancy_web.db import Reader, contains_pattern, table
-from chancy_web.jobs.filters import Condition, Cursor
-from chancy_web.jobs.queries import ERROR
+from chancy_web.job_template import JobTemplate
+from chancy_web.pagination import Cursor, Direction, Page, keyset_page
+from chancy_web.query.columns import ERROR
+from chancy_web.query.filters import Condition
 from chancy_web.workflows.filters import ORDER, WorkflowFilter
 from chancy_web.workflows.schemas import (
     WorkflowDetail,
@@ -29,14 +29,6 @@ from chancy_web.workflows.schemas import (
 )
 
 
-@dataclass(frozen=True)
-class Page:
-    items: list[WorkflowSummary]
-    has_more: bool
-    next_cursor: Cursor | None
-    prev_cursor: Cursor | None
-
-
 def _condition(c: Condition) -> tuple[sql.Composable, Any]:
     column = sql.SQL("w.{}").format(sql.Identifier(c.field))
     if c.op == "~":
@@ -44,14 +36,14 @@ def _condition(c: Condition) -> tuple[sql.Composable, Any]:
     return sql.SQL("{} = %s").format(column), c.value
 
 
-async def list_workflows(db: Reader, chancy: Chancy, f: WorkflowFilter) -> Page:
+async def list_workflows(db: Reader, chancy: Chancy, f: WorkflowFilter) -> Page[WorkflowSummary]:
     where: list[sql.Composable] = []
     params: list[Any] = []
     for condition in f.conditions:
         clause, value = _condition(condition)
         where.append(clause)
         params.append(value)
-    backwards = f.cursor is not None and f.cursor.direction == "prev"
+    backwards = f.cursor is not None and f.cursor.backwards
     if f.cursor is not None:
         where.append(sql.SQL("w.id > %s" if backwards else "w.id < %s"))
         params.append(f.cursor.id)
@@ -83,20 +75,11 @@ async def list_workflows(db: Reader, chancy: Chancy, f: WorkflowFilter) -> Page:
         direction=direction,
     )
     rows = await db.all(query, [*params, f.limit + 1], class_row(WorkflowSummary))
+    return keyset_page(rows, f.limit, f.cursor, _cursor)
 
-    extra = len(rows) > f.limit
-    rows = rows[: f.limit]
-    if backwards:
-        rows.reverse()
-    # As in the job list: reading backwards, the page we came from follows this one.
-    has_more = True if backwards else extra
-    has_before = extra if backwards else f.cursor is not None
-    return Page(
-        items=rows,
-        has_more=has_more and bool(rows),
-        next_cursor=Cursor(ORDER, "next", None, rows[-1].id) if has_more and rows else None,
-        prev_cursor=Cursor(ORDER, "prev", None, rows[0].id) if has_before and rows else None,
-    )
+
+def _cursor(direction: Direction, row: WorkflowSummary) -> Cursor:
+    return Cursor(ORDER, direction, None, row.id)
 
 
 def _levels(dependencies: dict[str, list[str]]) -> dict[str, int]:

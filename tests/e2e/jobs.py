@@ -7,3 +7,18 @@ async def e2e_ok(n: int = 0, **kwargs: object) -> int:
 
 async def e2e_fail(message: str = "kaput", **kwargs: object) -> None:
     raise ValueError(message)
+
+
+_missing_once: set[str] = set()
+
+
+async def e2e_order_missing(order: int, marker: str, **kwargs: object) -> None:
+    """Fails the first time it runs for `marker` (an order that is not there yet), succeeds
+    after: a failure group whose retry works. The live server's worker is in-process."""
+    if marker not in _missing_once:
+        _missing_once.add(marker)
+        raise LookupError(f"order {order} is missing from warehouse 'north-{order % 3}'")
+
+
+async def e2e_card_declined(customer: int = 0, **kwargs: object) -> None:
+    raise PermissionError(f"card of customer {customer} was declined")

@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from chancy import Chancy, Job, Queue
 from playwright.async_api import expect
+from psycopg import sql
 
 from tests.conftest import LIVE_QUEUE, PASSWORD, LiveServer, make_job
 from tests.e2e.conftest import Seeded
@@ -133,8 +134,15 @@ async def test_screenshots(browser: Any, live_server: LiveServer, seeded: Seeded
     await page.screenshot(path=str(out / "login.png"))
     await login.close()
 
-    await shoot("/", "overview", ready="table.jobs tbody tr", full=True)
-    await shoot("/", "overview-dark", scheme="dark", ready="table.jobs tbody tr", full=True)
+    await shoot("/", "overview", ready="table.failures tbody tr", full=True)
+    await shoot("/", "overview-dark", scheme="dark", ready="table.failures tbody tr", full=True)
+    await shoot("/failures", "failures", ready="table.failures tbody tr")
+    await shoot(
+        f"/failures/{await fingerprint_of(chancy, failed_id)}",
+        "failure-detail",
+        ready=".traceback",
+        full=True,
+    )
     await shoot("/jobs", "jobs", ready="table.jobs tbody tr")
     await shoot("/jobs?state=failed", "jobs-failed", ready="table.jobs tbody tr")
     await shoot(f"/jobs/{failed_id}", "job-detail", ready=".traceback", full=True)
@@ -178,6 +186,23 @@ async def test_screenshots(browser: Any, live_server: LiveServer, seeded: Seeded
     await page.wait_for_timeout(300)
     await page.screenshot(path=str(out / "events.png"))
     await context.close()
+
+
+async def fingerprint_of(chancy: Chancy, job_id: str) -> str:
+    """The failure group of a failed job, once the server's fold has counted it."""
+    async with asyncio.timeout(60):
+        while True:
+            async with chancy.pool.connection() as conn:
+                cursor = await conn.execute(
+                    sql.SQL("SELECT fingerprint FROM {} WHERE job_id = %s").format(
+                        sql.Identifier(f"{chancy.prefix}web_failure_jobs")
+                    ),
+                    (job_id,),
+                )
+                row = await cursor.fetchone()
+            if row:
+                return str(row[0])
+            await asyncio.sleep(0.3)
 
 
 async def audited_actions(browser: Any, live_server: LiveServer, job_id: str) -> None:

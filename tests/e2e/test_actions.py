@@ -11,27 +11,14 @@ import pytest
 from chancy import Chancy, Job, Queue, Reference
 from playwright.async_api import expect
 
-from tests.conftest import LIVE_QUEUE, PASSWORD, wait_for_state
+from tests.conftest import LIVE_QUEUE, wait_for_state
 from tests.e2e.conftest import Seeded, api_login
+from tests.helpers import login_as, unique
 
 pytestmark = pytest.mark.browser
 
 #: Declared by these tests for no worker (no worker has this tag): their jobs stay put.
 NOBODY = {"role=nobody"}
-
-
-async def login_as(context: Any, username: str) -> str:
-    """Log the browser context in as `username`; returns the session's bearer token."""
-    response = await context.request.post(
-        "/api/v1/login", data={"username": username, "password": PASSWORD}
-    )
-    assert response.ok, await response.text()
-    token: str = (await response.json())["token"]
-    return token
-
-
-def unique(prefix: str) -> str:
-    return f"{prefix}-{uuid.uuid4().hex[:6]}"
 
 
 async def push(
@@ -209,8 +196,12 @@ async def test_edits_a_queues_settings(page: Any, context: Any, chancy: Chancy) 
     dialog = page.get_by_role("dialog", name=f"Settings of {name}")
     save = dialog.get_by_role("button", name="Save changes")
     await expect(save).to_be_disabled()  # nothing changed yet
-    # Operators cannot change the executor: the field is not offered.
+    # Operators cannot change the executor (the field is not offered) nor the tags (shown
+    # read-only): both run on every worker, and the server refuses them with a 403.
     await expect(dialog.get_by_label("Executor")).to_have_count(0)
+    tags = dialog.get_by_label(re.compile("^Worker tags"))
+    await expect(tags).not_to_be_editable()
+    await expect(tags).to_have_accessible_description(re.compile("Only an admin changes tags"))
     await dialog.get_by_label("Concurrency").fill("7")
     await dialog.get_by_label("Rate limit (jobs)").fill("10")
     await expect(dialog.get_by_text("Give the window the limit applies to")).to_be_visible()

@@ -44,7 +44,10 @@ async def a_worker_id(page: Any) -> str:
 def pages(job: str, worker: str) -> list[tuple[str, list[str]]]:
     """Each page, and the paths of the API requests that are started early for it."""
     return [
-        ("/", [SESSION, "/api/v1/jobs/counts", "/api/v1/jobs"]),
+        ("/", [SESSION, "/api/v1/jobs/counts", "/api/v1/failures"]),
+        ("/failures?status=resolved", [SESSION, "/api/v1/failures"]),
+        # A fingerprint no group has: the page's "not found" takes its early answer too.
+        ("/failures/0000000000000000", [SESSION, "/api/v1/failures/0000000000000000"]),
         ("/jobs", [SESSION, "/api/v1/jobs"]),
         (f"/jobs?state=failed&limit=25&queue={LIVE_QUEUE}", [SESSION, "/api/v1/jobs"]),
         (f"/jobs/{job}", [SESSION, f"/api/v1/jobs/{job}"]),

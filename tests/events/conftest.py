@@ -30,8 +30,10 @@ from litestar import Litestar, Router
 from chancy_web import Settings, create_app
 from chancy_web.app import SECURITY
 from chancy_web.auth.guards import require_role
-from chancy_web.events import EventController, EventListener, stream_events_ws
-from chancy_web.events.controller import STATE_KEY
+from chancy_web.context import web_context
+from chancy_web.events.controller import EventController
+from chancy_web.events.listener import EventListener
+from chancy_web.events.ws import stream_events_ws
 from tests.conftest import PASSWORD, QuietServer, auth_backend
 
 #: Short enough that tests see heartbeats and session checks without waiting long.
@@ -85,7 +87,7 @@ async def events_server(chancy: Chancy, dsn: str, settings: Settings) -> AsyncIt
     listener = EventListener(
         chancy, heartbeat_s=HEARTBEAT_S, revalidate_s=REVALIDATE_S, coalesce_s=COALESCE_S
     )
-    app.state[STATE_KEY] = listener
+    web_context(app).listener = listener
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.bind(("127.0.0.1", 0))
     server = QuietServer(uvicorn.Config(app, log_level="warning", timeout_graceful_shutdown=5))
@@ -126,12 +128,12 @@ async def isolated(events_server: EventServer) -> AsyncIterator[Isolated]:
         revalidate_s=REVALIDATE_S,
         coalesce_s=COALESCE_S,
     )
-    shared = events_server.app.state[STATE_KEY]
-    events_server.app.state[STATE_KEY] = listener
+    ctx = web_context(events_server.app)
+    shared, ctx.listener = ctx.listener, listener
     try:
         yield Isolated(listener)
     finally:
-        events_server.app.state[STATE_KEY] = shared
+        ctx.listener = shared
         await listener.stop()
 
 
@@ -164,13 +166,6 @@ async def notify(dsn: str, channel: str, *payloads: str) -> None:
             "SELECT pg_notify(%s, p) FROM unnest(%s::text[]) WITH ORDINALITY AS e(p, n) ORDER BY n",
             (channel, list(payloads)),
         )
-
-
-async def eventually(condition: Callable[[], object], within_s: float = 10) -> None:
-    """Wait until `condition()` holds: the listener's counters have no event to wait on."""
-    async with asyncio.timeout(within_s):
-        while not condition():  # noqa: ASYNC110 - counters, not events
-            await asyncio.sleep(0.02)
 
 
 def payload(event: str, **body: Any) -> str:

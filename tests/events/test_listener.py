@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 
-from chancy_web.events import EventListener
-from tests.events.conftest import IsolatedApp, eventually, notify
+from chancy_web.events.listener import EventListener
+from tests.events.conftest import IsolatedApp, notify
+from tests.helpers import eventually
 
 
 async def test_slow_subscriber_drops_are_counted_and_reported(dsn):

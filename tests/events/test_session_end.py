@@ -7,8 +7,8 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from chancy_web.events import EventListener
-from chancy_web.events.controller import STATE_KEY
+from chancy_web.context import web_context
+from chancy_web.events.listener import EventListener
 from tests.conftest import PASSWORD
 from tests.events.conftest import HEARTBEAT_S, bearer, open_stream
 from tests.events.test_ws import logout_closes_the_websocket_with_1008
@@ -22,12 +22,12 @@ async def unchecked(events_server) -> AsyncIterator[EventListener]:
     listener = EventListener(
         events_server.listener.chancy, heartbeat_s=HEARTBEAT_S, revalidate_s=NEVER_S
     )
-    shared = events_server.app.state[STATE_KEY]
-    events_server.app.state[STATE_KEY] = listener
+    ctx = web_context(events_server.app)
+    shared, ctx.listener = ctx.listener, listener
     try:
         yield listener
     finally:
-        events_server.app.state[STATE_KEY] = shared
+        ctx.listener = shared
         await listener.stop()
 
 

@@ -113,6 +113,30 @@ async def test_a_read_after_a_mutation_does_not_join_an_older_read(listed, live_
     assert (await before).status_code == (await after).status_code == 200
 
 
+async def test_a_read_after_an_event_does_not_join_an_older_read(listed, live_server, chancy):
+    """An event is a change committed elsewhere (a worker, another replica): a page refreshing
+    for it must see it, not the answer of a read that began before it."""
+    topic = f"test.changed.{listed.queue}"
+    async with (
+        jobs_table_locked(live_server.dsn, chancy.prefix),
+        listed.client.stream("GET", "/api/v1/events", headers=listed.headers) as stream,
+    ):
+        lines = stream.aiter_lines()
+        async with asyncio.timeout(20):
+            while "stream.open" not in await anext(lines):
+                pass
+        before = listed.get()
+        assert await queries_waiting(live_server.dsn, listed.queue, expected=1) == 1
+        async with chancy.pool.connection() as conn, conn.cursor() as cursor:
+            await chancy.notify(cursor, topic, {"q": listed.queue})
+        async with asyncio.timeout(20):
+            while topic not in await anext(lines):
+                pass
+        after = listed.get()
+        assert await queries_waiting(live_server.dsn, listed.queue, expected=2) == 2
+    assert (await before).status_code == (await after).status_code == 200
+
+
 # The sharing itself, on its own event loop: errors reach every waiter, and a waiter that
 # goes away takes nobody's answer with it.
 

@@ -27,8 +27,13 @@ describe('pageRequests', () => {
 		expect(urls('/')).toEqual([
 			'/api/v1/session',
 			'/api/v1/jobs/counts',
-			'/api/v1/jobs?state=failed&limit=8&pagination=true&view=summary'
+			'/api/v1/failures?status=open&limit=6'
 		]);
+		expect(urls('/failures', 'status=ignored&q=db')).toEqual([
+			'/api/v1/session',
+			'/api/v1/failures?status=ignored&limit=25&q=db'
+		]);
+		expect(urls('/failures/ab12')).toEqual(['/api/v1/session', '/api/v1/failures/ab12']);
 		// Pages whose data is not started early still learn who is logged in.
 		expect(urls('/crons')).toEqual(['/api/v1/session']);
 		expect(urls('/workers/w1/extra')).toEqual(['/api/v1/session']);
@@ -45,6 +50,8 @@ describe('pageRequests', () => {
 			'/',
 			'/jobs?queue=a b&state=failed&func=app.x/y+z&cursor=c%26d&limit=25',
 			'/jobs/0190f4b2',
+			'/failures?status=resolved&q=a b&cursor=c%26d',
+			'/failures/ab12',
 			'/queues',
 			'/queues/a%2Fb%20c',
 			'/workers',

@@ -7,6 +7,7 @@ describe('navigation', () => {
 		expect(navItems([]).map((i) => i.label)).toEqual([
 			'Overview',
 			'Jobs',
+			'Failures',
 			'Queues',
 			'Workers',
 			'System'
@@ -14,6 +15,7 @@ describe('navigation', () => {
 		expect(navItems(['Metrics', 'Cron', 'Leadership']).map((i) => i.label)).toEqual([
 			'Overview',
 			'Jobs',
+			'Failures',
 			'Queues',
 			'Workers',
 			'Crons',
@@ -24,8 +26,8 @@ describe('navigation', () => {
 	});
 
 	it('lists the audit log for admins only', () => {
-		expect(opsItems(false).map((i) => i.label)).toEqual(['Events']);
-		expect(opsItems(true).map((i) => i.label)).toEqual(['Events', 'Audit log']);
+		expect(opsItems(false).map((i) => i.label)).toEqual(['Events', 'Bulk operations']);
+		expect(opsItems(true).map((i) => i.label)).toEqual(['Events', 'Bulk operations', 'Audit log']);
 	});
 
 	it('marks the current section', () => {

@@ -10,12 +10,18 @@
  *
  * Imported by the boot script: nothing here may import the app's client or `$app/*`.
  */
-import type { ListJobsQuery } from '$lib/api/types';
+import type { ListFailuresQuery, ListJobsQuery } from '$lib/api/types';
 import { get, type Get } from './api/get';
 import { SUMMARY_PAGE, parseJobQuery, toApiQuery } from './jobs/query';
+import {
+	TOP_OPEN,
+	EMPTY_FAILURE_QUERY,
+	parseFailureQuery,
+	toApiQuery as toFailuresQuery
+} from './failures/query';
 
-/** The overview's "Recent failures". */
-export const RECENT_FAILURES: ListJobsQuery = { state: 'failed', limit: 8, ...SUMMARY_PAGE };
+/** The overview's "Top failures": the open failure groups. */
+export const TOP_FAILURES = toFailuresQuery(EMPTY_FAILURE_QUERY, TOP_OPEN);
 
 export const sessionRequest = () => get('/api/v1/session');
 export const countsRequest = () => get('/api/v1/jobs/counts');
@@ -25,6 +31,9 @@ export const jobsRequest = (query: ListJobsQuery) =>
 export const jobRequest = (id: string) => get('/api/v1/jobs/{job_id}', { path: { job_id: id } });
 export const queuesRequest = () => get('/api/v1/queues');
 export const queueRequest = (name: string) => get('/api/v1/queues/{name}', { path: { name } });
+export const failuresRequest = (query: ListFailuresQuery) => get('/api/v1/failures', { query });
+export const failureRequest = (fingerprint: string) =>
+	get('/api/v1/failures/{fingerprint}', { path: { fingerprint } });
 export const workersRequest = () => get('/api/v1/workers');
 export const workerRequest = (id: string) =>
 	get('/api/v1/workers/{worker_id}', { path: { worker_id: id } });
@@ -49,7 +58,12 @@ export const workerJobs = (workerId: string): ListJobsQuery => ({
  * second (a job id, a queue name, a worker id) when there is one.
  */
 const FIRST: Record<string, (id: string | null, search: URLSearchParams) => Get[]> = {
-	'': () => [countsRequest(), jobsRequest(RECENT_FAILURES)],
+	'': () => [countsRequest(), failuresRequest(TOP_FAILURES)],
+	failures: (fingerprint, search) => [
+		fingerprint === null
+			? failuresRequest(toFailuresQuery(parseFailureQuery(search)))
+			: failureRequest(fingerprint)
+	],
 	jobs: (id, search) => [
 		id === null ? jobsRequest(toApiQuery(parseJobQuery(search))) : jobRequest(id)
 	],

@@ -26,6 +26,9 @@ describe('navigationKeys', () => {
 		expect(go).toHaveBeenCalledWith('/jobs');
 		press(keys, 'w');
 		expect(go).toHaveBeenCalledTimes(1);
+		press(keys, 'g');
+		press(keys, 'f');
+		expect(go).toHaveBeenLastCalledWith('/failures');
 	});
 
 	it('forgets a lone "g" after a pause', () => {
@@ -52,10 +55,10 @@ describe('navigationKeys', () => {
 });
 
 describe('more shortcuts', () => {
-	it('goes to crons, workflows and metrics with "g c", "g f" and "g m"', () => {
+	it('goes to crons, workflows and metrics with "g c", "g r" and "g m"', () => {
 		const go = vi.fn();
 		const keys = navigationKeys(go);
-		for (const key of ['c', 'f', 'm']) {
+		for (const key of ['c', 'r', 'm']) {
 			press(keys, 'g');
 			press(keys, key);
 		}

@@ -2,6 +2,7 @@
 export type Section =
 	| '/'
 	| '/jobs'
+	| '/failures'
 	| '/queues'
 	| '/workers'
 	| '/crons'
@@ -14,10 +15,11 @@ export type Section =
 export const SECTIONS: Record<string, { to: Section; label: string }> = {
 	o: { to: '/', label: 'Overview' },
 	j: { to: '/jobs', label: 'Jobs' },
+	f: { to: '/failures', label: 'Failures' },
 	q: { to: '/queues', label: 'Queues' },
 	w: { to: '/workers', label: 'Workers' },
 	c: { to: '/crons', label: 'Crons' },
-	f: { to: '/workflows', label: 'Workflows' },
+	r: { to: '/workflows', label: 'Workflows' },
 	m: { to: '/stats', label: 'Metrics' },
 	s: { to: '/system', label: 'System' },
 	e: { to: '/events', label: 'Events' }

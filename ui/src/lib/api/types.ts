@@ -23,3 +23,6 @@ export type ListJobsQuery = NonNullable<paths['/api/v1/jobs']['get']['parameters
 /** The five job states, as the list's `state` filter names them. */
 export type JobState = NonNullable<ListJobsQuery['state']>;
 export type JobCounts = S['JobCounts'];
+export type ListFailuresQuery = NonNullable<
+	paths['/api/v1/failures']['get']['parameters']['query']
+>;

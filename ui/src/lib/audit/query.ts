@@ -1,6 +1,6 @@
 /**
  * The audit page's filters live in the URL: `?username=ada&action=job.retry&outcome=denied
- * &target=<job id or queue>&since=<ISO time>&cursor=<id>`. These functions are the only way
+ * &target=<job id or queue>&since=<ISO time>&cursor=<opaque>`. These functions are the only way
  * between the two.
  */
 import type { Schemas } from '$lib/api/client';
@@ -16,6 +16,10 @@ export const ACTIONS = [
 	'job.cancel',
 	'job.delete',
 	'job.batch',
+	'job.bulk',
+	'job.bulk.cancel',
+	'job.bulk.finished',
+	'job.clone',
 	'queue.create',
 	'queue.update',
 	'queue.pause',
@@ -55,14 +59,14 @@ function text(params: URLSearchParams, key: string): string | null {
 export function parseAuditQuery(params: URLSearchParams): AuditQuery {
 	const outcome = text(params, 'outcome');
 	const since = text(params, 'since');
-	const cursor = text(params, 'cursor');
 	return {
 		username: text(params, 'username'),
 		action: text(params, 'action'),
 		outcome: OUTCOMES.includes(outcome as Outcome) ? (outcome as Outcome) : null,
 		target: text(params, 'target'),
 		since: since && !Number.isNaN(Date.parse(since)) ? since : null,
-		cursor: cursor && /^\d+$/.test(cursor) ? cursor : null
+		// Opaque, as the job list's: the API refuses one it did not make.
+		cursor: text(params, 'cursor')
 	};
 }
 

@@ -149,4 +149,32 @@ describe('live()', () => {
 		await vi.advanceTimersByTimeAsync(60_000);
 		expect(task).not.toHaveBeenCalled();
 	});
+
+	it('keeps an event that arrives during a refresh whose result the page reads', async () => {
+		// The page's `enabled` reads the data the refresh replaces: the new data must not
+		// drop the event that came in while the refresh was on its way.
+		const data = $state({ current: { state: 'running' } });
+		let finish: (() => void) | null = null;
+		const task = vi.fn(
+			() =>
+				new Promise<void>((done) => {
+					finish = () => {
+						data.current = { state: 'running' };
+						done();
+					};
+				})
+		);
+		follow(task, { match: () => true, interval: 5000, enabled: () => !!data.current });
+		source().send('stream.open', { gap: false });
+		flushSync();
+
+		source().send('workflow.step_completed');
+		expect(task).toHaveBeenCalledTimes(1);
+		source().send('workflow.updated'); // while the first refresh is in flight
+		finish!();
+		await vi.advanceTimersByTimeAsync(0);
+		flushSync();
+		await vi.advanceTimersByTimeAsync(600);
+		expect(task).toHaveBeenCalledTimes(2);
+	});
 });

@@ -78,7 +78,9 @@ export const forWorkflow = (event: StreamEvent, id: string): boolean =>
  * component initialisation; everything stops with the component.
  */
 export function live(task: () => unknown, options: LiveOptions) {
-	const enabled = () => options.enabled?.() ?? true;
+	// A derived, so that the effects below re-run when the page turns updates on or off, not
+	// whenever the data `enabled` reads is replaced: re-running would drop a pending refresh.
+	const enabled = $derived(options.enabled?.() ?? true);
 	const stream = options.stream ?? events;
 	const streaming = $derived(stream.status === 'open');
 	const hidden = $derived(stream.status === 'hidden');
@@ -86,7 +88,7 @@ export function live(task: () => unknown, options: LiveOptions) {
 
 	$effect(() => {
 		const match = options.match;
-		if (!match || !enabled() || session.status !== 'authenticated') return;
+		if (!match || !enabled || session.status !== 'authenticated') return;
 		const throttle = new Throttle(() => {
 			poller?.touch();
 			return task();
@@ -106,7 +108,7 @@ export function live(task: () => unknown, options: LiveOptions) {
 	});
 
 	$effect(() => {
-		if (!enabled()) return;
+		if (!enabled) return;
 		const every = read(options.match && streaming ? options.streamInterval : options.interval);
 		if (!every) return;
 		const current = new Poller(task, every);
@@ -120,7 +122,7 @@ export function live(task: () => unknown, options: LiveOptions) {
 
 	const down = $derived(stream.status === 'retrying' || stream.status === 'closed');
 	const mode = $derived.by((): LiveMode => {
-		if (!enabled()) return 'off';
+		if (!enabled) return 'off';
 		if (!options.match) return 'timer';
 		if (hidden) return 'hidden';
 		if (streaming) return 'stream';

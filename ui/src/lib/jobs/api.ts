@@ -3,7 +3,10 @@ import type { JobDetail, JobSummaryPage, ListJobsQuery } from '$lib/api/types';
 import { jobRequest, jobsRequest } from '$lib/requests';
 
 /** One page of summary rows. We always ask for the envelope; a bare array is narrowed to one page. */
-export async function listJobs(query: ListJobsQuery, signal?: AbortSignal): Promise<JobSummaryPage> {
+export async function listJobs(
+	query: ListJobsQuery,
+	signal?: AbortSignal
+): Promise<JobSummaryPage> {
 	const body = await send(jobsRequest(query), signal);
 	return Array.isArray(body)
 		? { items: body, has_more: false, next_cursor: null, prev_cursor: null }

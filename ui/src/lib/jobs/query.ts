@@ -97,7 +97,10 @@ export function withChanges(query: JobListQuery, changes: Partial<JobListQuery>)
  * How the dashboard asks for every job list: the paginated envelope of summary rows (the
  * default full rows carry kwargs and every traceback, which no list shows).
  */
-export const SUMMARY_PAGE = { pagination: 'true', view: 'summary' } as const satisfies ListJobsQuery;
+export const SUMMARY_PAGE = {
+	pagination: 'true',
+	view: 'summary'
+} as const satisfies ListJobsQuery;
 
 /** The API request for the list. */
 export function toApiQuery(query: JobListQuery): ListJobsQuery {

@@ -1,5 +1,6 @@
 /** Fixtures typed by the generated schema: a changed Struct breaks them at `npm run check`. */
 import type { JobDetail, JobSummary, SystemInfo, WorkerInfo } from '$lib/api/types';
+import type { FailureGroup } from '$lib/failures/api';
 
 export const NOW = Date.parse('2025-11-27T14:00:00Z');
 
@@ -19,6 +20,7 @@ export function jobSummary(over: Partial<JobSummary> = {}): JobSummary {
 		completed_at: '2025-11-27T13:58:01.250Z',
 		unique_key: null,
 		error: null,
+		kwargs_preview: null,
 		...over
 	};
 }
@@ -72,6 +74,31 @@ export function systemInfo(over: Partial<SystemInfo> = {}): SystemInfo {
 		migrations: [{ key: 'chancy', latest: 6, up_to_date: true, version: 6 }],
 		pool: { available: 2, max_size: 10, min_size: 1, requests_waiting: 0, size: 3 },
 		up_to_date: true,
+		...over
+	};
+}
+
+export function failureGroup(over: Partial<FailureGroup> = {}): FailureGroup {
+	return {
+		fingerprint: '9f86d081884c7d65',
+		exception: 'LookupError',
+		message: 'order <n> is missing from warehouse <str>',
+		frame: 'app/orders.py:ship',
+		count: 1204,
+		count_1h: 12,
+		count_24h: 240,
+		count_7d: 1204,
+		first_seen: '2025-11-20T08:00:00Z',
+		last_seen: '2025-11-27T13:59:00Z',
+		status: 'open',
+		regressed: false,
+		new: false,
+		resolved_at: null,
+		reopened_at: null,
+		functions: ['app.orders.ship', 'app.orders.refund'],
+		queues: ['orders'],
+		sample_job_id: '0190f4b2-7c1e-7a3b-9d2e-333333333333',
+		sparkline: [0, 0, 3, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 5, 9, 12],
 		...over
 	};
 }

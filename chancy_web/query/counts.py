@@ -3,7 +3,8 @@
 Each state is counted exactly while the planner expects fewer than `counts_exact_limit` rows
 in it (an index-only scan of a partial index), and estimated above that from the planner's
 statistics, per queue; the response lists the states whose numbers are estimates. The result
-is computed at most once per `counts_cache_s` and shared by every viewer (see the controller).
+is computed at most once per `counts_cache_s` and shared by every viewer and scraper
+(`shared_job_counts`: the job list's counts and Prometheus's `/metrics` read the same).
 """
 
 from __future__ import annotations
@@ -14,8 +15,10 @@ from typing import Any
 from chancy import Chancy
 from psycopg import AsyncConnection, sql
 
-from chancy_web.db import table
-from chancy_web.jobs.schemas import JOB_STATES, JobCounts
+from chancy_web.context import WebContext
+from chancy_web.db import connect, table
+from chancy_web.jobs.schemas import JOB_STATES
+from chancy_web.query.schemas import JobCounts
 
 
 async def _planned_rows(conn: AsyncConnection, query: sql.Composable) -> int:
@@ -128,3 +131,13 @@ async def _oldest_due(conn: AsyncConnection, chancy: Chancy, queues: list[str]) 
     )
     result: dict[str, datetime] = {q: at for q, at in await cursor.fetchall() if at is not None}
     return result
+
+
+async def shared_job_counts(ctx: WebContext) -> JobCounts:
+    """The counts, computed at most once per `counts_cache_s` for everyone."""
+
+    async def fetch() -> JobCounts:
+        async with connect(ctx) as db:
+            return await count_jobs(db, ctx.chancy, ctx.settings.counts_exact_limit)
+
+    return await ctx.counts.get(fetch)
