@@ -38,11 +38,12 @@ from chancy_web.extensions import API_PREFIX, api_host, is_public, load_api_rout
 from chancy_web.failures import fold
 from chancy_web.failures.controller import FailureController
 from chancy_web.jobs.controller import JobController
+from chancy_web.middleware import SecurityHeadersMiddleware
 from chancy_web.migrations.indexes import build_concurrently
 from chancy_web.prometheus.controller import get_prometheus_metrics
 from chancy_web.queues.controller import QueueController
 from chancy_web.settings import Settings
-from chancy_web.spa import STATIC_DIR, SecurityHeadersMiddleware, spa_handlers
+from chancy_web.spa.serve import STATIC_DIR, spa_handlers
 from chancy_web.system.controller import SystemController, get_health, get_readiness
 from chancy_web.validation import (
     FinishedJsonSchema,

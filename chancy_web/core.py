@@ -49,7 +49,7 @@ def _unbound(method: Callable[..., Any]) -> Callable[..., Any]:
 
 
 class CoreApiPlugin(ApiPlugin):
-    """The core routes, as the reference's `chancy.plugins.api.core.CoreApiPlugin`:
+    """The core routes, as chancy 0.26's `chancy.plugins.api.core.CoreApiPlugin`:
     configuration, the job list, one job, queues, workers and login.
 
     Loaded like any other `ApiPlugin` (see `chancy_web.extensions`); its `routes()` are
@@ -62,7 +62,7 @@ class CoreApiPlugin(ApiPlugin):
     """
 
     def name(self) -> str:
-        return "base"  # the reference core's name
+        return "base"  # the core's name in chancy 0.26's web plugin
 
     def routes(self) -> list[HTTPRouteHandler]:
         return [
@@ -77,14 +77,14 @@ class CoreApiPlugin(ApiPlugin):
                 operation_id="listJobs",
                 summary="List jobs, newest first or in the order that fits the state",
                 description=(
-                    "Rows carry every field of the reference's rows (kwargs, meta, limits, "
-                    "errors, claim_id) plus `error`, the last line of the latest traceback; "
-                    "`view=summary` rows leave out kwargs, meta, limits, errors and claim_id. "
-                    "Without `pagination=true` the body is a bare array, as in the reference "
-                    "plugin. Pending and retrying jobs sort by scheduled_at, running ones by "
-                    "started_at, finished ones by completed_at (newest first); all states "
-                    "together by id, newest first. `before=<job id>` keeps the reference's id "
-                    "order."
+                    "Rows carry every field of the rows of chancy 0.26's web plugin (kwargs, "
+                    "meta, limits, errors, claim_id) plus `error`, the last line of the latest "
+                    "traceback; `view=summary` rows leave out kwargs, meta, limits, errors and "
+                    "claim_id. Without `pagination=true` the body is a bare array, as in chancy "
+                    "0.26's web plugin. Pending and retrying jobs sort by scheduled_at, running "
+                    "ones by started_at, finished ones by completed_at (newest first); all states "
+                    "together by id, newest first. `before=<job id>` keeps the id order of chancy "
+                    "0.26's web plugin."
                 ),
                 tags=["jobs"],
                 dependencies={"job_filter": Provide(provide_job_filter)},

@@ -1,12 +1,12 @@
 """The extension point: API routes contributed by the Chancy app's plugins.
 
 Each Chancy plugin may name an API plugin with `api_plugin()` (an import string). Chancy's own
-cron, metrics and workflow plugins name Starlette classes of the reference web plugin, so those
+cron, metrics and workflow plugins name Starlette classes of chancy 0.26's web plugin, so those
 are served by chancy-web's own controllers instead. Any other name must import to a subclass of
 `chancy_web.ApiPlugin`, which is instantiated with the `Api` plugin (None when chancy-web runs
 standalone or embedded) and whose `routes()` may return:
 
-- reference-style `RouteT` dicts (`path` under `/api/v1/`, `endpoint(request, *, chancy, worker)`,
+- chancy 0.26-style `RouteT` dicts (`path` under `/api/v1/`, `endpoint(request, *, chancy, worker)`,
   `methods`, `name`, `is_websocket`). The endpoint's return annotation, when it is not a
   Starlette response, becomes the route's response schema. Safe methods need the viewer role,
   others the operator role.
@@ -46,7 +46,7 @@ from chancy_web.context import Ctx
 from chancy_web.crons.controller import CronController
 from chancy_web.metrics.controller import MetricController
 from chancy_web.settings import Settings
-from chancy_web.types import AnyRequest
+from chancy_web.types import AnyRequest, AnyWebSocket
 from chancy_web.workflows.controller import WorkflowController
 
 log = logging.getLogger("chancy_web")
@@ -109,7 +109,8 @@ def api_host(chancy: Chancy) -> ApiHost | None:
     return plugin if isinstance(plugin, ApiHost) else None
 
 
-#: chancy's own plugins, by identifier, and by the reference API plugin they name (which
+#: chancy's own plugins, by identifier, and by the API plugin of chancy 0.26's web plugin they
+#: name (which
 #: catches subclasses that changed their identifier). `WorkflowPlugin`'s identifier is
 #: `chancy.workflow_plugin`; `chancy.workflow` is accepted too.
 BUILTIN: dict[str, type[Controller]] = {
@@ -152,7 +153,8 @@ def load_api_routes(
             continue
         cls = _import(target, plugin)
         if not (isinstance(cls, type) and issubclass(cls, ApiPlugin)):
-            # The reference skipped these silently; a Starlette ApiPlugin cannot run here.
+            # Chancy 0.26's web plugin skipped these silently; a Starlette ApiPlugin cannot run
+            # here.
             log.warning(
                 "Skipping %s from %s.api_plugin(): not a chancy_web.ApiPlugin subclass",
                 target,
@@ -289,7 +291,7 @@ def _http_endpoint(endpoint: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def _websocket_endpoint(endpoint: Callable[..., Any]) -> Callable[..., Any]:
-    async def handler(socket: WebSocket, ctx: Ctx) -> None:  # type: ignore[type-arg]
+    async def handler(socket: AnyWebSocket, ctx: Ctx) -> None:
         await endpoint(socket, chancy=ctx.chancy, worker=ctx.worker)
 
     handler.__annotations__ = {"socket": WebSocket, "ctx": Ctx, "return": None}
@@ -297,7 +299,7 @@ def _websocket_endpoint(endpoint: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def _from_starlette(result: Any) -> Any:
-    """A reference endpoint's Starlette response as a Litestar one; anything else as is."""
+    """A chancy 0.26-style endpoint's Starlette response as a Litestar one; anything else as is."""
     if not type(result).__module__.startswith("starlette"):
         return result
     headers = {

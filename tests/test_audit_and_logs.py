@@ -9,7 +9,7 @@ from psycopg import sql
 from chancy_web.audit.recording import MAX_TARGET_LENGTH
 from chancy_web.validation import printable
 from tests.conftest import login
-from tests.queues.test_actions import queue_name
+from tests.helpers import unique
 
 
 async def audit_rows(chancy, after_id: int = 0) -> list[tuple]:
@@ -53,7 +53,7 @@ async def test_audited_targets_and_reasons_are_truncated(client, admin, chancy):
 
 
 async def test_the_status_recorded_is_the_one_the_client_got(client, admin, chancy):
-    name = queue_name()
+    name = unique()
     await client.post("/api/v1/queues", json={"name": name}, headers=admin)
     before = await last_id(chancy)
     # Valid JSON Postgres cannot store: the handler's database error becomes a 400.

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from typing import Any
 
 import msgspec
@@ -15,7 +13,6 @@ from chancy.plugins.metrics import Metrics
 from chancy.plugins.workflow import WorkflowPlugin
 from litestar import Litestar, get
 from litestar.exceptions import ImproperlyConfiguredException
-from litestar.testing import AsyncTestClient
 from starlette.responses import JSONResponse
 
 from chancy_web import ApiPlugin, CoreApiPlugin, create_app
@@ -24,6 +21,7 @@ from chancy_web.extensions import ExtensionError, load_api_routes
 from chancy_web.metrics.controller import MetricController
 from chancy_web.workflows.controller import WorkflowController
 from tests.conftest import auth_backend, login
+from tests.helpers import plugin_client
 
 
 def plugin_app(chancy: Chancy, **kwargs: Any) -> Litestar:
@@ -39,20 +37,6 @@ def plugin_app(chancy: Chancy, **kwargs: Any) -> Litestar:
         )
     except ImproperlyConfiguredException:
         return create_app(chancy, **kwargs)
-
-
-@asynccontextmanager
-async def plugin_client(
-    dsn: str, *plugins: Plugin, settings: Any
-) -> AsyncIterator[AsyncTestClient]:  # type: ignore[type-arg]
-    """A client of the app for a Chancy with exactly these plugins.
-
-    The app gets a Chancy of its own, which it opens in its lifespan: the test client runs
-    the app in another thread and event loop, where a pool opened by the test cannot grow.
-    """
-    app = Chancy(dsn, plugins=list(plugins), no_default_plugins=True)
-    async with AsyncTestClient(plugin_app(app, settings=settings)) as client:
-        yield client
 
 
 # A third-party plugin: a Chancy plugin naming its API plugin, which returns one typed

@@ -14,7 +14,7 @@ import pytest
 from litestar.testing import AsyncTestClient
 
 from tests.conftest import PASSWORD, web_app
-from tests.queues.test_actions import queue_name
+from tests.helpers import unique
 
 #: Converting these to UTC leaves what Python's datetime can hold.
 BEYOND_THE_LAST_YEAR = "9999-12-31T23:00:00-05:00"
@@ -69,7 +69,7 @@ async def test_audit_since_at_extreme_times_is_400(client, admin):
 
 
 async def test_queue_times_at_the_extremes_are_400_and_change_nothing(client, admin):
-    name = queue_name()
+    name = unique()
     for when in EXTREME_TIMES:
         created = await client.post(
             "/api/v1/queues", json={"name": name, "resume_at": when}, headers=admin
@@ -97,7 +97,7 @@ async def test_deeply_nested_filters_are_400(client, admin):
 
 
 async def test_deeply_nested_bodies_are_400(client, admin):
-    name = queue_name()
+    name = unique()
     await client.post("/api/v1/queues", json={"name": name}, headers=admin)
     deep = nested(5000).encode()
     inside = b'{"name": "' + name.encode() + b'x", "executor_options": {"a": ' + deep + b"}}"
@@ -118,7 +118,7 @@ async def test_deeply_nested_bodies_are_400(client, admin):
 
 
 async def test_json_nested_to_the_limit_is_still_read(client, admin):
-    name = queue_name()
+    name = unique()
     options: Any = {}
     for _ in range(28):
         options = {"a": options}

@@ -36,6 +36,12 @@ REQUIRED = {
     "getSystem": (VIEWER, None),
     "listPlugins": (VIEWER, None),
     "runJobBatch": (OPERATOR, "job.batch"),
+    "createBulkOperation": (OPERATOR, "job.bulk"),  # purging: admin (tests/bulk)
+    "listBulkOperations": (VIEWER, None),
+    "getBulkOperation": (VIEWER, None),
+    "cancelBulkOperation": (OPERATOR, "job.bulk.cancel"),
+    "cloneJob": (OPERATOR, "job.clone"),
+    "listJobClones": (VIEWER, None),
     "retryJob": (OPERATOR, "job.retry"),
     "cancelJob": (OPERATOR, "job.cancel"),
     "deleteJob": (OPERATOR, "job.delete"),
@@ -66,6 +72,9 @@ REQUIRED = {
 BODIES = {
     "login": {"username": "nobody", "password": "x"},
     "runJobBatch": {"action": "retry", "ids": [str(uuid.uuid4())]},
+    # An operation on no job: it is created (and audited), and finds nothing to do.
+    "createBulkOperation": lambda: {"action": "retry", "q": f"id:{uuid.uuid4()}", "expected": 0},
+    "cloneJob": {},
     "updateQueue": {"concurrency": 1},
     "pauseQueue": {},
     "createQueue": lambda: {"name": f"matrix-{uuid.uuid4().hex[:8]}", "tags": []},
@@ -79,6 +88,7 @@ def _path(template: str) -> str:
         .replace("{worker_id}", "matrix-missing-worker")
         .replace("{unique_key}", "matrix-missing-cron")
         .replace("{workflow_id}", str(uuid.uuid4()))
+        .replace("{op_id}", str(uuid.uuid4()))
         .replace("{prefix}", "global")
         .replace("{fingerprint}", "0123456789abcdef")
     )

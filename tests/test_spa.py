@@ -15,13 +15,10 @@ from litestar.testing import TestClient
 from starlette.applications import Starlette
 from starlette.routing import Mount
 
-from chancy_web.spa import (
-    BASE_PLACEHOLDER,
-    SecurityHeadersMiddleware,
-    accepts,
-    content_security_policy,
-    spa_handlers,
-)
+from chancy_web.middleware import SecurityHeadersMiddleware
+from chancy_web.spa.csp import content_security_policy
+from chancy_web.spa.files import accepts
+from chancy_web.spa.serve import BASE_PLACEHOLDER, spa_handlers
 
 BOOT = "_app/immutable/boot.abc123.js"
 CHUNK = "_app/immutable/chunks/Dx1.js"

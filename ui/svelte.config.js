@@ -3,7 +3,7 @@ import { vitePreprocess } from '@sveltejs/vite-plugin-svelte';
 import { readFileSync } from 'node:fs';
 
 /**
- * The build uses a placeholder base path. The server (chancy_web/spa.py) rewrites it in
+ * The build uses a placeholder base path. The server (chancy_web/spa/serve.py) rewrites it in
  * index.html to the real mount point, so one bundle works at `/` or under any prefix.
  * Everything else the client loads is addressed relatively, so only index.html changes.
  */

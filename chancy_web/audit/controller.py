@@ -4,7 +4,7 @@ import re
 from datetime import UTC, datetime
 from typing import Annotated
 
-from litestar import Controller, Request, get
+from litestar import Controller, get
 from litestar.exceptions import ValidationException
 from litestar.params import QueryParameter
 
@@ -14,6 +14,7 @@ from chancy_web.auth.roles import Role
 from chancy_web.context import Ctx
 from chancy_web.db import read
 from chancy_web.pagination import NOT_A_CURSOR, Cursor, CursorParam, LimitParam, page_struct
+from chancy_web.types import AnyRequest
 from chancy_web.validation import NO_NUL, check_time
 
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
@@ -49,7 +50,7 @@ class AuditController(Controller):
     async def list_audit_entries(
         self,
         ctx: Ctx,
-        request: Request,  # type: ignore[type-arg]
+        request: AnyRequest,
         username: Annotated[str | None, QueryParameter(pattern=NO_NUL)] = None,
         action: Annotated[
             str | None, QueryParameter(description="e.g. job.retry", pattern=NO_NUL)

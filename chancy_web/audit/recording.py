@@ -20,7 +20,6 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from litestar import Request
 from litestar.exceptions import HTTPException, NotAuthorizedException, PermissionDeniedException
 from litestar.types import Scope
 from psycopg import AsyncConnection
@@ -30,6 +29,7 @@ from chancy_web.auth.schemas import User
 from chancy_web.context import WebContext, web_context
 from chancy_web.db import connect
 from chancy_web.errors import UNAVAILABLE, status_for
+from chancy_web.types import AnyRequest
 
 log = logging.getLogger("chancy_web")
 
@@ -67,7 +67,7 @@ def _client(scope: Scope) -> str | None:
 @asynccontextmanager
 async def audited(
     ctx: WebContext,
-    request: Request,  # type: ignore[type-arg]
+    request: AnyRequest,
     *,
     target: str | None = None,
 ) -> AsyncIterator[Operation]:
@@ -84,7 +84,8 @@ async def audited(
                 action=request.route_handler.opt["action"],
                 target=_bounded_target(operation.target),
                 outcome="allowed",
-                status_code=200,
+                # The route's success status (201 for a clone, 202 for a bulk operation).
+                status_code=request.route_handler.status_code or 200,
                 detail=operation.detail,
                 client=_client(request.scope),
             ),

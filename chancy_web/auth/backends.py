@@ -8,11 +8,11 @@ from collections.abc import Mapping
 from typing import Any
 
 from litestar import Request
-from litestar.connection import ASGIConnection
 
 from chancy_web.auth.passwords import hash_password, is_hash, verify_password
 from chancy_web.auth.roles import Role
 from chancy_web.auth.schemas import User
+from chancy_web.types import AnyConnection
 
 log = logging.getLogger("chancy_web")
 
@@ -20,7 +20,7 @@ log = logging.getLogger("chancy_web")
 class AuthBackend(abc.ABC):
     """Checks credentials and maps users to roles.
 
-    `login` and `logout` keep the reference plugin's names and meaning. A backend that
+    `login` and `logout` keep chancy 0.26's web plugin's names and meaning. A backend that
     authenticates requests by other means (an SSO or reverse-proxy header) overrides
     `authenticate`; it is asked only when a request carries no session.
     """
@@ -32,20 +32,20 @@ class AuthBackend(abc.ABC):
     async def logout(self, request: Request[Any, Any, Any]) -> None:  # noqa: B027 - optional hook
         """Called after the session of `request` has been revoked."""
 
-    async def authenticate(self, connection: ASGIConnection) -> User | None:  # type: ignore[type-arg]
+    async def authenticate(self, connection: AnyConnection) -> User | None:
         """A user for a request without a session, or None to answer 401."""
         return None
 
     async def role_for(self, username: str) -> Role:
         """The role a user gets at login. Everyone is an admin unless a backend says otherwise,
-        as in the reference plugin, which had no roles."""
+        as in chancy 0.26's web plugin, which had no roles."""
         return Role.ADMIN
 
 
 class SimpleAuthBackend(AuthBackend):
     """Users from a mapping of username to argon2 hash (made by `chancy-web hash-password`).
 
-    A plain-text password is accepted for compatibility with the reference plugin: it is hashed
+    A plain-text password is accepted for compatibility with chancy 0.26's web plugin: it is hashed
     at start-up, with a warning, and never kept. `roles` maps usernames to a role; users not in
     it are admins.
     """

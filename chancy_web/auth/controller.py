@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from litestar import Controller, Request, Response, get, post
+from litestar import Controller, Response, get, post
 from litestar.datastructures import Cookie
 from litestar.exceptions import (
     NotAuthorizedException,
@@ -16,10 +16,11 @@ from chancy_web.auth.sessions import create_session, revoke_session
 from chancy_web.context import Ctx
 from chancy_web.db import connect
 from chancy_web.mount import mount_prefix
+from chancy_web.types import AnyRequest
 from chancy_web.validation import MAX_USERNAME_LENGTH
 
 
-def _cookie(ctx: Ctx, request: Request, value: str, max_age: int) -> Cookie:  # type: ignore[type-arg]
+def _cookie(ctx: Ctx, request: AnyRequest, value: str, max_age: int) -> Cookie:
     return Cookie(
         key=ctx.settings.session_cookie,
         value=value,
@@ -32,7 +33,7 @@ def _cookie(ctx: Ctx, request: Request, value: str, max_age: int) -> Cookie:  # 
 
 
 async def log_in(
-    request: Request,  # type: ignore[type-arg]
+    request: AnyRequest,
     ctx: Ctx,
     data: LoginRequest,
 ) -> Response[LoginResponse]:
@@ -90,7 +91,7 @@ class AuthController(Controller):
     )
     async def logout(
         self,
-        request: Request,  # type: ignore[type-arg]
+        request: AnyRequest,
         ctx: Ctx,
     ) -> Response[LogoutResponse]:
         found = read_token(request, ctx.settings.session_cookie)
@@ -111,6 +112,6 @@ class AuthController(Controller):
         guards=[require_role],
         raises=[NotAuthorizedException],
     )
-    async def get_session(self, request: Request) -> SessionInfo:  # type: ignore[type-arg]
+    async def get_session(self, request: AnyRequest) -> SessionInfo:
         session: SessionInfo = request.scope[SESSION_SCOPE_KEY]  # type: ignore[literal-required]
         return session

@@ -26,6 +26,7 @@ from chancy_web.auth.session_cache import Session
 from chancy_web.auth.sessions import load_session
 from chancy_web.context import WebContext, web_context
 from chancy_web.db import pooled
+from chancy_web.types import AnyConnection
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 CSRF_HEADER = "x-csrf-token"
@@ -33,7 +34,7 @@ CSRF_HEADER = "x-csrf-token"
 SESSION_SCOPE_KEY = "chancy_web.session"
 
 
-def read_token(connection: ASGIConnection, cookie_name: str) -> tuple[str, bool] | None:  # type: ignore[type-arg]
+def read_token(connection: AnyConnection, cookie_name: str) -> tuple[str, bool] | None:
     """The session token and whether it came from the cookie, or None."""
     scheme, _, value = connection.headers.get("authorization", "").partition(" ")
     if scheme.casefold() == "bearer" and value.strip():
@@ -57,7 +58,7 @@ def user_of(session: Session) -> User:
     return User(username=session.username, role=Role(session.role))
 
 
-async def authenticate(connection: ASGIConnection) -> User:  # type: ignore[type-arg]
+async def authenticate(connection: AnyConnection) -> User:
     ctx = web_context(connection.app)
     found = read_token(connection, ctx.settings.session_cookie)
     if found is None:
@@ -87,7 +88,7 @@ async def authenticate(connection: ASGIConnection) -> User:  # type: ignore[type
     return user
 
 
-async def require_role(connection: ASGIConnection, handler: BaseRouteHandler) -> None:  # type: ignore[type-arg]
+async def require_role(connection: AnyConnection, handler: BaseRouteHandler) -> None:
     """Guard for protected routes; a handler names the least role it needs in `opt["role"]`."""
     user = await authenticate(connection)
     needed = Role(handler.opt.get("role", Role.VIEWER))

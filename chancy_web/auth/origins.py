@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from litestar.connection import ASGIConnection
+from chancy_web.types import AnyConnection
 
 
-def origin_allowed(connection: ASGIConnection) -> bool:  # type: ignore[type-arg]
+def origin_allowed(connection: AnyConnection) -> bool:
     """True unless the request names an `Origin` that is neither this host nor allowed.
 
     Browsers send cookies with cross-site form posts and WebSocket handshakes, where no CORS

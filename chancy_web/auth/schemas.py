@@ -15,7 +15,7 @@ class User(msgspec.Struct, frozen=True, kw_only=True):
 
 
 class LoginRequest(msgspec.Struct, kw_only=True):
-    # Unknown keys are ignored, as by the reference plugin and as the schema allows.
+    # Unknown keys are ignored, as by chancy 0.26's web plugin and as the schema allows.
     #: At most `validation.MAX_USERNAME_LENGTH` characters, as the schema says; a longer one
     #: is a failed login, not a 400, so that it counts against the rate limits.
     username: Annotated[str, msgspec.Meta(pattern=NO_NUL)]

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from typing import Annotated
 from uuid import UUID
 
-from litestar import Controller, Request, Response, get, post
+from litestar import Controller, Response, get, post
 from litestar.exceptions import NotFoundException, PermissionDeniedException, ValidationException
 from litestar.openapi import ResponseSpec
 from litestar.params import FromPath, JSONBody, QueryParameter
@@ -23,6 +23,7 @@ from chancy_web.bulk.selection import Bounds, Selection, fix_bounds, select
 from chancy_web.context import Ctx, WebContext
 from chancy_web.db import Reader, connect, read, table
 from chancy_web.errors import ConflictException
+from chancy_web.types import AnyRequest
 
 
 class BulkController(Controller):
@@ -56,7 +57,7 @@ class BulkController(Controller):
     async def create_bulk_operation(
         self,
         ctx: Ctx,
-        request: Request,  # type: ignore[type-arg]
+        request: AnyRequest,
         data: JSONBody[BulkRequest],
     ) -> Response[BulkOperation | BulkPreview]:
         user = request.user
@@ -143,7 +144,7 @@ class BulkController(Controller):
     async def cancel_bulk_operation(
         self,
         ctx: Ctx,
-        request: Request,  # type: ignore[type-arg]
+        request: AnyRequest,
         op_id: FromPath[UUID],
     ) -> BulkOperation:
         async with audited(ctx, request) as op:

@@ -16,6 +16,7 @@ LOCKED, so they pass over the chunk's rows rather than wait for them.
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -63,15 +64,43 @@ class Outcome:
     skipped: int
 
 
+class ChunkSize:
+    """How many jobs the next chunk takes: `bulk_chunk_size` while chunks are quick, fewer
+    while the database is busy, so that a chunk's transaction (and the row locks it holds)
+    stays near TARGET_S whatever the load. Per process; each process measures its own."""
+
+    TARGET_S = 0.1
+    MINIMUM = 100
+
+    def __init__(self) -> None:
+        self._sizes: dict[int, int] = {}
+
+    def get(self, ctx: WebContext) -> int:
+        ceiling = min(ctx.settings.bulk_chunk_size, 1000)
+        return min(self._sizes.get(id(ctx), ceiling), ceiling)
+
+    def measured(self, ctx: WebContext, size: int, seconds: float) -> None:
+        ceiling = min(ctx.settings.bulk_chunk_size, 1000)
+        scaled = int(size * self.TARGET_S / max(seconds, 1e-3))
+        # Shrink at once, grow by at most half again per chunk.
+        self._sizes[id(ctx)] = max(min(ceiling, self.MINIMUM), min(ceiling, scaled, size * 3 // 2))
+
+
+CHUNK_SIZE = ChunkSize()
+
+
 async def step(ctx: WebContext) -> bool:
     """One chunk of the oldest unfinished operation no other process holds; True if one ran."""
+    began = time.perf_counter()
+    size = CHUNK_SIZE.get(ctx)
     # A request's connection: within the web layer's share of the pool, the statement
     # timeout and the deadline, committed when the block ends.
     async with connect(ctx) as conn:
         claimed = await _claim(conn, ctx.chancy)
         if claimed is None:
             return False
-        await run_chunk(conn, ctx, claimed)
+        await run_chunk(conn, ctx, claimed, size)
+    CHUNK_SIZE.measured(ctx, size, time.perf_counter() - began)
     return True
 
 
@@ -90,8 +119,9 @@ async def _claim(conn: AsyncConnection, chancy: Chancy) -> Claimed | None:
         return await cursor.fetchone()
 
 
-async def run_chunk(conn: AsyncConnection, ctx: WebContext, op: Claimed) -> None:
-    """Act on the next chunk of `op` and record it, in `conn`'s open transaction."""
+async def run_chunk(conn: AsyncConnection, ctx: WebContext, op: Claimed, size: int) -> None:
+    """Act on the next `size` (at most) matching jobs of `op` and record it, in `conn`'s open
+    transaction."""
     chancy = ctx.chancy
     jobs = table(chancy, "jobs")
     try:
@@ -104,7 +134,6 @@ async def run_chunk(conn: AsyncConnection, ctx: WebContext, op: Claimed) -> None
         await _record(conn, ctx, op, None, Outcome(0, 0), done=True)
         return
 
-    size = min(ctx.settings.bulk_chunk_size, 1000)
     # A bounded query's set starts at its window; the walk need not pass the jobs before it.
     start, hits = op.cursor, []
     first = op.lower_id if op.cursor is None else None

@@ -57,8 +57,6 @@ async def fix_bounds(
     if sel.bounded:
         window = await search_window(conn, jobs, settings.search_window)
         return Bounds(*window) if window else Bounds(None, None)
-    cursor = await conn.execute(
-        sql.SQL("SELECT id FROM {} ORDER BY id DESC LIMIT 1").format(jobs)
-    )
+    cursor = await conn.execute(sql.SQL("SELECT id FROM {} ORDER BY id DESC LIMIT 1").format(jobs))
     row = await cursor.fetchone()
     return Bounds(None, row[0] if row else None)

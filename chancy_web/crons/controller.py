@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from litestar import Controller, Request, delete, get, post
+from litestar import Controller, delete, get, post
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, QueryParameter
 
@@ -13,6 +13,7 @@ from chancy_web.crons import queries
 from chancy_web.crons.schemas import CronDeleteResult, CronRunResult, CronSchedule
 from chancy_web.db import read
 from chancy_web.errors import ConflictException
+from chancy_web.types import AnyRequest
 
 #: Most upcoming run times a client may ask for.
 MAX_NEXT = 50
@@ -36,7 +37,8 @@ class CronController(Controller):
         operation_id="listCrons",
         summary="Every cron schedule, in plain language, with its next runs and latest jobs",
         description=(
-            "A bare array sorted by unique_key; the reference's fields plus `description`, "
+            "A bare array sorted by unique_key; chancy 0.26's web plugin's fields plus "
+            "`description`, "
             "`next_runs` (computed on the server in the schedule's timezone), `recent_jobs` "
             f"(the latest {LIST_JOBS}, newest first) and `error`."
         ),
@@ -83,7 +85,7 @@ class CronController(Controller):
     async def run_cron(
         self,
         ctx: Ctx,
-        request: Request,  # type: ignore[type-arg]
+        request: AnyRequest,
         unique_key: FromPath[str],
     ) -> CronRunResult:
         async with audited(ctx, request) as op:
@@ -102,7 +104,7 @@ class CronController(Controller):
     async def delete_cron(
         self,
         ctx: Ctx,
-        request: Request,  # type: ignore[type-arg]
+        request: AnyRequest,
         unique_key: FromPath[str],
     ) -> CronDeleteResult:
         async with audited(ctx, request) as op:

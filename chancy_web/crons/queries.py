@@ -11,6 +11,7 @@ it for a schedule that never ran).
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 from uuid import UUID
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -46,7 +47,7 @@ def next_runs(cron: str, timezone: str, count: int, now: datetime) -> list[datet
     return runs
 
 
-def _schedule(row: dict, jobs: list[CronJob], count: int, now: datetime) -> CronSchedule:  # type: ignore[type-arg]
+def _schedule(row: dict[str, Any], jobs: list[CronJob], count: int, now: datetime) -> CronSchedule:
     error = None
     try:
         upcoming = next_runs(row["cron"], row["timezone"], count, now)

@@ -23,7 +23,8 @@ class CronJob(msgspec.Struct, kw_only=True):
 
 
 class CronSchedule(msgspec.Struct, kw_only=True):
-    """A schedule of the Cron plugin: the reference's fields, then what chancy-web adds."""
+    """A schedule of the Cron plugin: chancy 0.26's web plugin's fields, then what chancy-web
+    adds."""
 
     unique_key: str
     #: 5-field croniter syntax.

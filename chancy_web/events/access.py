@@ -12,7 +12,6 @@ from __future__ import annotations
 import logging
 
 import psycopg
-from litestar.connection import ASGIConnection
 from litestar.enums import ScopeType
 from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
 from psycopg_pool import PoolTimeout
@@ -23,6 +22,7 @@ from chancy_web.auth.roles import Role
 from chancy_web.auth.schemas import User
 from chancy_web.auth.session_cache import digest
 from chancy_web.context import web_context
+from chancy_web.types import AnyConnection
 from chancy_web.validation import printable
 
 log = logging.getLogger("chancy_web.events")
@@ -32,11 +32,11 @@ UNAVAILABLE = (psycopg.Error, PoolTimeout, OSError)
 
 
 async def authenticate_stream(
-    connection: ASGIConnection,  # type: ignore[type-arg]
+    connection: AnyConnection,
     query_token: str | None = None,
 ) -> User | None:
     """The user behind `connection` (bearer header, session cookie, the auth backend's own
-    means, or, for reference clients only, `?token=`), or None.
+    means, or, for clients of chancy 0.26's web plugin only, `?token=`), or None.
 
     Database errors propagate (see `UNAVAILABLE`).
     """
@@ -66,7 +66,7 @@ async def authenticate_stream(
 
 
 def session_of(
-    connection: ASGIConnection,  # type: ignore[type-arg]
+    connection: AnyConnection,
     query_token: str | None = None,
 ) -> bytes | None:
     """The digest of the session token a stream is opened with (see `authenticate_stream`),
@@ -77,7 +77,7 @@ def session_of(
 
 
 async def still_allowed(
-    connection: ASGIConnection,  # type: ignore[type-arg]
+    connection: AnyConnection,
     query_token: str | None = None,
 ) -> bool:
     try:

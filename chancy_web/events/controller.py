@@ -44,7 +44,8 @@ Chancy's events (`data` as Chancy sent it):
 | `workflow.created`, `workflow.updated` | `{id, name}` |
 | `workflow.step_completed` | `{workflow_id}` |
 
-Worker-local events of the reference (`metrics.*`, `worker.started`, `worker.queue.full`, ...)
+Worker-local events of chancy 0.26's web plugin (`metrics.*`, `worker.started`,
+`worker.queue.full`, ...)
 are not NOTIFY'd by Chancy and are not streamed.
 
 chancy-web's own notices, sent whatever the `topics`:

@@ -13,8 +13,9 @@ ListenerState = Literal["idle", "connecting", "connected", "reconnecting", "stop
 class StreamEvent(msgspec.Struct, kw_only=True):
     """One message of the stream: the SSE `data:` line, or one WebSocket text frame.
 
-    `event` and `data` are the reference plugin's WebSocket frame (`{"event", "data"}`); `id` and
-    `count` are additions that reference clients ignore.
+    `event` and `data` are chancy 0.26's web plugin's WebSocket frame (`{"event", "data"}`); `id`
+    and
+    `count` are additions that clients of chancy 0.26's web plugin ignore.
     """
 
     #: `<process>-<n>`, increasing within one process; null for per-connection notices

@@ -1,14 +1,15 @@
-"""`/api/v1/ws`: the event stream as WebSocket frames, for clients of the reference plugin.
+"""`/api/v1/ws`: the event stream as WebSocket frames, for clients of chancy 0.26's web plugin.
 
-Frames are `{"event", "data"}` as in the reference, plus `id` and `count`, carrying the same
+Frames are `{"event", "data"}` as in chancy 0.26's web plugin, plus `id` and `count`, carrying the
+same
 events as `GET /api/v1/events` (which new clients should prefer: it resumes, and heartbeats are
 visible to the page). Nothing sent by the client is used; reading it is how a disconnect is
 noticed at once rather than at the next failed send.
 
 Authentication, checked before the handshake is accepted (a refusal closes with 1008, which a
 browser sees as a failed handshake): the session cookie, which browsers send on the handshake
-(then `Origin` must be this site or an allowed origin), or `Authorization: Bearer`. The
-reference's `?token=` still works but is discouraged: the URL ends up in access logs.
+(then `Origin` must be this site or an allowed origin), or `Authorization: Bearer`. Chancy
+0.26's `?token=` still works but is discouraged: the URL ends up in access logs.
 """
 
 from __future__ import annotations

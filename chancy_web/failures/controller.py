@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from litestar import Controller, Request, get, post
+from litestar import Controller, get, post
 from litestar.di import NamedDependency, Provide
 from litestar.exceptions import NotFoundException, ValidationException
 from litestar.params import FromPath
@@ -12,6 +12,7 @@ from chancy_web.db import Reader, read
 from chancy_web.failures import queries
 from chancy_web.failures.filters import FailureFilter, provide_failure_filter
 from chancy_web.failures.schemas import FailureGroupDetail, FailurePage, FailureStatus
+from chancy_web.types import AnyRequest
 
 
 async def _group(db: Reader, ctx: WebContext, fingerprint: str) -> FailureGroupDetail:
@@ -65,7 +66,7 @@ class FailureController(Controller):
     async def _set_status(
         self,
         ctx: WebContext,
-        request: Request,  # type: ignore[type-arg]
+        request: AnyRequest,
         fingerprint: str,
         status: FailureStatus,
     ) -> FailureGroupDetail:
@@ -88,7 +89,7 @@ class FailureController(Controller):
     async def resolve_failure_group(
         self,
         ctx: Ctx,
-        request: Request,  # type: ignore[type-arg]
+        request: AnyRequest,
         fingerprint: FromPath[str],
     ) -> FailureGroupDetail:
         return await self._set_status(ctx, request, fingerprint, "resolved")
@@ -104,7 +105,7 @@ class FailureController(Controller):
     async def ignore_failure_group(
         self,
         ctx: Ctx,
-        request: Request,  # type: ignore[type-arg]
+        request: AnyRequest,
         fingerprint: FromPath[str],
     ) -> FailureGroupDetail:
         return await self._set_status(ctx, request, fingerprint, "ignored")
@@ -120,7 +121,7 @@ class FailureController(Controller):
     async def reopen_failure_group(
         self,
         ctx: Ctx,
-        request: Request,  # type: ignore[type-arg]
+        request: AnyRequest,
         fingerprint: FromPath[str],
     ) -> FailureGroupDetail:
         return await self._set_status(ctx, request, fingerprint, "open")

@@ -7,13 +7,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Annotated
 
-from litestar import Request
 from litestar.exceptions import ValidationException
 from litestar.params import QueryParameter
 
 from chancy_web.context import Ctx
 from chancy_web.failures.schemas import FailureStatus
 from chancy_web.pagination import NOT_A_CURSOR, Cursor, CursorParam, LimitParam
+from chancy_web.types import AnyRequest
 from chancy_web.validation import NO_CONTROL, check_time
 
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
@@ -54,7 +54,7 @@ class FailureFilter:
 
 async def provide_failure_filter(
     ctx: Ctx,
-    request: Request,  # type: ignore[type-arg]
+    request: AnyRequest,
     failure_status: Annotated[
         FailureStatus, QueryParameter(name="status", description="The tab")
     ] = "open",

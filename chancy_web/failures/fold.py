@@ -183,10 +183,13 @@ ON CONFLICT (fingerprint) DO UPDATE SET
         THEN EXCLUDED.sample_job_id ELSE g.sample_job_id END,
     sample_traceback = CASE WHEN EXCLUDED.last_seen >= g.last_seen
         THEN EXCLUDED.sample_traceback ELSE g.sample_traceback END,
-    functions = ARRAY(SELECT DISTINCT v FROM unnest(g.functions || EXCLUDED.functions) v
-        ORDER BY v LIMIT {kept}),
-    queues = ARRAY(SELECT DISTINCT v FROM unnest(g.queues || EXCLUDED.queues) v
-        ORDER BY v LIMIT {kept}),
+    -- Most chunks bring no new name: then the array is kept as it is.
+    functions = CASE WHEN EXCLUDED.functions <@ g.functions THEN g.functions
+        ELSE ARRAY(SELECT DISTINCT v FROM unnest(g.functions || EXCLUDED.functions) v
+            ORDER BY v LIMIT {kept}) END,
+    queues = CASE WHEN EXCLUDED.queues <@ g.queues THEN g.queues
+        ELSE ARRAY(SELECT DISTINCT v FROM unnest(g.queues || EXCLUDED.queues) v
+            ORDER BY v LIMIT {kept}) END,
     -- A regression: it happened again after it was resolved. Ignored groups stay ignored.
     status = CASE WHEN g.status = 'resolved' AND EXCLUDED.last_seen > g.resolved_at
         THEN 'open' ELSE g.status END,
@@ -339,10 +342,12 @@ async def fold_chunk(conn: AsyncConnection, chancy: Chancy, settings: Any) -> Fo
     chunk = Chunk()
     for row in rows:
         chunk.add(row, now)
-    if rows:
-        last = rows[-1]["completed_at"], rows[-1]["id"]
-        settled = min(last, (now - settle, LAST_ID))
-        watermark = max(settled, (state["watermark_at"], state["watermark_id"]))
+    watermark = state["watermark_at"], state["watermark_id"]
+    last = (rows[-1]["completed_at"], rows[-1]["id"]) if rows else start
+    if rows or state["live_at"] is not None:
+        # The watermark only moves forwards, and never into the last few seconds; the
+        # pass's position is kept while chunks come full, and dropped at the pass's end.
+        watermark = max(min(last, (now - settle, LAST_ID)), watermark)
         await _set(
             conn,
             chancy,

@@ -1,6 +1,6 @@
 """Job actions, through Chancy's own methods, each in the request's transaction.
 
-Unlike the reference plugin, a single action on a missing job is a 404, and an action that
+Unlike chancy 0.26's web plugin, a single action on a missing job is a 404, and an action that
 makes no sense for the job's state is a 409 instead of a silent no-op (retrying a running job)
 or a wrong result (cancelling a succeeded job used to turn it into a failed one).
 """

@@ -34,15 +34,15 @@ class JobFilter:
     before: UUID | None = None
     cursor: Cursor | None = None
     envelope: bool = False
-    #: Slim rows (`view=summary`) instead of the reference's full ones.
+    #: Slim rows (`view=summary`) instead of chancy 0.26's web plugin's full ones.
     summary: bool = False
 
 
 ViewParam = Annotated[
     Literal["full", "summary"],
     QueryParameter(
-        description="`full`: every field of the reference's rows (kwargs, meta, limits, errors, "
-        "claim_id); `summary`: without them, for screens of many rows"
+        description="`full`: every field of the rows of chancy 0.26's web plugin (kwargs, "
+        "meta, limits, errors, claim_id); `summary`: without them, for screens of many rows"
     ),
 ]
 

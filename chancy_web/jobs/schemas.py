@@ -50,7 +50,7 @@ class JobError(msgspec.Struct, kw_only=True):
 
 
 class JobRow(JobSummary):
-    """A row of a job list by default: every field of the reference's rows, plus `error`.
+    """A row of a job list by default: every field of chancy 0.26's web plugin's rows, plus `error`.
 
     Positional like JobSummary, its columns following (`queries.HEAVY_COLUMNS`). Built from a
     database row, its JSON columns hold their JSON text as stored (`msgspec.Raw`), which is
@@ -88,7 +88,8 @@ class JobSummaryPage(msgspec.Struct, kw_only=True):
 
 
 class JobActionResult(msgspec.Struct, kw_only=True):
-    """The reference's `{"ok": true}`, with the job's state after the action (null if deleted)."""
+    """Chancy 0.26's web plugin's `{"ok": true}`, with the job's state after the action (null if
+    deleted)."""
 
     ok: bool
     id: UUID
@@ -96,7 +97,8 @@ class JobActionResult(msgspec.Struct, kw_only=True):
 
 
 class JobBatch(msgspec.Struct, kw_only=True):
-    """The reference's batch body. `action` is matched case-insensitively; ids that are not
+    """Chancy 0.26's web plugin's batch body. `action` is matched case-insensitively; ids that are
+    not
     UUIDs are reported per item rather than failing the whole batch."""
 
     action: Annotated[

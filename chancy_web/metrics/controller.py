@@ -56,7 +56,8 @@ class MetricController(Controller):
         ctx: Ctx,
         metrics: NamedDependency[Metrics],
         prefix: FromPath[str],
-        # A plain string, so that a wrong value gets Chancy's (the reference's) message.
+        # A plain string, so that a wrong value gets Chancy's message (as chancy 0.26's web plugin
+        # gave).
         resolution: Annotated[
             str,
             QueryParameter(description="Bucket size", enum=list(RESOLUTIONS)),
@@ -68,7 +69,8 @@ class MetricController(Controller):
         limit: Annotated[
             int | None, QueryParameter(description="Window length in buckets, ending now")
         ] = None,
-        # Strings read with `datetime.fromisoformat`, as the reference did: Litestar would also
+        # Strings read with `datetime.fromisoformat`, as chancy 0.26's web plugin did: Litestar
+        # would also
         # take a bare number as a Unix time, which the schema does not allow.
         start: Annotated[
             str | None,
@@ -99,5 +101,5 @@ class MetricController(Controller):
             )
         except (ValueError, OverflowError) as exc:
             # Chancy's own messages, e.g. "range must be a multiple of resolution within
-            # retention"; the reference answered them with 422.
+            # retention"; chancy 0.26's web plugin answered them with 422.
             raise ValidationException(str(exc)) from None

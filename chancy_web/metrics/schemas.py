@@ -9,7 +9,8 @@ Resolution = Literal["1min", "5min", "1hour", "1day"]
 
 
 class MetricCatalog(msgspec.Struct, kw_only=True):
-    """The metrics recorded so far, as in the reference: for each category (the text before
+    """The metrics recorded so far, as in chancy 0.26's web plugin: for each category (the text
+    before
     the first `:`), the sorted names of its next segment (`queue:default:throughput` is
     `queue` -> `default`)."""
 

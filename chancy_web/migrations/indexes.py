@@ -6,8 +6,8 @@ sort of every job in that state.
 
 Migrations v2 and v4 create them with a plain `CREATE INDEX`, which blocks writes to the jobs table
 while it runs (about 2 s per million jobs). `build_concurrently` builds them without blocking
-writes; the standalone app and `chancy-web indexes` call it before migrating, so on a big table
-the migration finds them already there.
+writes; the app calls it at start-up, before migrating (unless `Settings.migrate_on_start` is
+off), so on a big table the migration finds them already there.
 """
 
 from __future__ import annotations

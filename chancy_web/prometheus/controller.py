@@ -6,8 +6,7 @@ from __future__ import annotations
 import secrets
 from datetime import datetime
 
-from litestar import Request, get
-from litestar.connection import ASGIConnection
+from litestar import get
 from litestar.exceptions import NotAuthorizedException
 from litestar.handlers import BaseRouteHandler
 from litestar.openapi import ResponseSpec
@@ -18,13 +17,15 @@ from chancy_web.__about__ import __version__
 from chancy_web.auth.guards import require_role
 from chancy_web.context import Ctx, web_context
 from chancy_web.db import connect, table
+from chancy_web.failures import queries as failure_queries
 from chancy_web.query.counts import shared_job_counts
 from chancy_web.query.schemas import JobCounts
+from chancy_web.types import AnyConnection, AnyRequest
 
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 
 
-async def scrape_guard(connection: ASGIConnection, handler: BaseRouteHandler) -> None:  # type: ignore[type-arg]
+async def scrape_guard(connection: AnyConnection, handler: BaseRouteHandler) -> None:
     """Public when `metrics_public`, a static bearer token when `metrics_token` is set (what
     scrapers send), otherwise any logged-in viewer."""
     settings = web_context(connection.app).settings
@@ -42,7 +43,13 @@ def _label(value: str) -> str:
     return value.replace("\\", "\\\\").replace("\n", "\\n").replace('"', '\\"')
 
 
-def render(job_counts: JobCounts, workers_alive: int, now: datetime) -> str:
+def render(
+    job_counts: JobCounts,
+    workers_alive: int,
+    now: datetime,
+    failure_groups: dict[str, int] | None = None,
+    failure_events: int = 0,
+) -> str:
     lines = [
         '# HELP chancy_jobs Jobs by queue and state (estimated="true" for planner estimates).',
         "# TYPE chancy_jobs gauge",
@@ -65,6 +72,16 @@ def render(job_counts: JobCounts, workers_alive: int, now: datetime) -> str:
         "# HELP chancy_workers_alive Workers whose heartbeat has not expired.",
         "# TYPE chancy_workers_alive gauge",
         f"chancy_workers_alive {workers_alive}",
+        # Whole-installation figures only: a label per fingerprint would be a series per group.
+        "# HELP chancy_failure_groups Failure groups by status (see GET /api/v1/failures).",
+        "# TYPE chancy_failure_groups gauge",
+        *(
+            f'chancy_failure_groups{{status="{status}"}} {n}'
+            for status, n in sorted((failure_groups or {}).items())
+        ),
+        "# HELP chancy_failure_group_events_total Failed attempts folded into failure groups.",
+        "# TYPE chancy_failure_group_events_total counter",
+        f"chancy_failure_group_events_total {failure_events}",
         "# HELP chancy_web_info chancy-web build information.",
         "# TYPE chancy_web_info gauge",
         f'chancy_web_info{{version="{__version__}"}} 1',
@@ -75,7 +92,10 @@ def render(job_counts: JobCounts, workers_alive: int, now: datetime) -> str:
 @get(
     "/metrics",
     operation_id="getPrometheusMetrics",
-    summary="Queue depth by state, oldest due job per queue and live workers, for Prometheus",
+    summary=(
+        "Queue depth by state, oldest due job per queue, live workers and failure groups, "
+        "for Prometheus"
+    ),
     tags=["system"],
     guards=[scrape_guard],
     # The media type is the response's own: on the route, Litestar would give it to the
@@ -90,7 +110,7 @@ def render(job_counts: JobCounts, workers_alive: int, now: datetime) -> str:
     },
     raises=[NotAuthorizedException],
 )
-async def get_prometheus_metrics(ctx: Ctx, request: Request) -> Response[str]:  # type: ignore[type-arg]
+async def get_prometheus_metrics(ctx: Ctx, request: AnyRequest) -> Response[str]:
     job_counts = await shared_job_counts(ctx)
     async with connect(ctx) as db:
         cursor = await db.execute(
@@ -99,5 +119,6 @@ async def get_prometheus_metrics(ctx: Ctx, request: Request) -> Response[str]:  
             )
         )
         row = await cursor.fetchone()
+        groups, events = await failure_queries.status_counts(db, ctx.chancy)
     assert row is not None
-    return Response(render(job_counts, row[0], row[1]), media_type=CONTENT_TYPE)
+    return Response(render(job_counts, row[0], row[1], groups, events), media_type=CONTENT_TYPE)

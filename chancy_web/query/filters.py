@@ -88,7 +88,7 @@ def _coerce(name: str, kind: type, value: Any) -> Any:
 def parse_triples(
     text: str | None, operators: Mapping[str, tuple[str, ...]]
 ) -> list[tuple[str, str, Any]]:
-    """The reference's `filters` syntax, with its error messages: a JSON array of
+    """Chancy 0.26's web plugin's `filters` syntax, with its error messages: a JSON array of
     `[field, operator, value]`, each field and operator among `operators`. Values are returned
     as given; each resource checks them against its fields' types."""
     if not text:

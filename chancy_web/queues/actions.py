@@ -1,6 +1,6 @@
 """Queue changes, through Chancy's own methods and with the NOTIFY events workers listen for.
 
-Unlike the reference plugin, creating a queue that exists is a 409 (it used to reset every
+Unlike chancy 0.26's web plugin, creating a queue that exists is a 409 (it used to reset every
 setting left out), and pausing, resuming, updating or deleting a missing queue is a 404.
 """
 

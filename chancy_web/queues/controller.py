@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from litestar import Controller, Request, delete, get, patch, post
+from litestar import Controller, delete, get, patch, post
 from litestar.exceptions import NotFoundException, ValidationException
 from litestar.params import FromPath, JSONBody, QueryParameter
 from msgspec import UNSET
@@ -21,6 +21,7 @@ from chancy_web.queues.schemas import (
     QueuePause,
     QueueUpdate,
 )
+from chancy_web.types import AnyRequest
 
 
 class QueueController(Controller):
@@ -53,7 +54,7 @@ class QueueController(Controller):
     async def create_queue(
         self,
         ctx: Ctx,
-        request: Request,  # type: ignore[type-arg]
+        request: AnyRequest,
         data: JSONBody[QueueCreate],
     ) -> QueueInfo:
         async with audited(ctx, request, target=data.name) as op:
@@ -72,7 +73,7 @@ class QueueController(Controller):
     async def update_queue(
         self,
         ctx: Ctx,
-        request: Request,  # type: ignore[type-arg]
+        request: AnyRequest,
         name: FromPath[str],
         data: JSONBody[QueueUpdate],
     ) -> QueueInfo:
@@ -96,7 +97,7 @@ class QueueController(Controller):
     async def pause_queue(
         self,
         ctx: Ctx,
-        request: Request,  # type: ignore[type-arg]
+        request: AnyRequest,
         name: FromPath[str],
         data: JSONBody[QueuePause | None] = None,
     ) -> QueueActionResult:
@@ -117,7 +118,7 @@ class QueueController(Controller):
     async def resume_queue(
         self,
         ctx: Ctx,
-        request: Request,  # type: ignore[type-arg]
+        request: AnyRequest,
         name: FromPath[str],
     ) -> QueueActionResult:
         async with audited(ctx, request) as op:
@@ -135,7 +136,7 @@ class QueueController(Controller):
     async def delete_queue(
         self,
         ctx: Ctx,
-        request: Request,  # type: ignore[type-arg]
+        request: AnyRequest,
         name: FromPath[str],
         purge_jobs: Annotated[bool, QueryParameter(description="Also delete its jobs")] = True,
     ) -> QueueDeleted:

@@ -12,7 +12,7 @@ QueueState = Literal["active", "paused"]
 
 
 class QueueInfo(msgspec.Struct, kw_only=True):
-    """A queue, with the reference's fields (`Queue.pack()`) plus `created_at`."""
+    """A queue, with chancy 0.26's web plugin's fields (`Queue.pack()`) plus `created_at`."""
 
     name: str
     concurrency: int | None
@@ -50,7 +50,7 @@ Tags = Annotated[
 
 class QueueCreate(msgspec.Struct, kw_only=True):
     """A new queue, with Chancy's `Queue` defaults for what is left out. Unknown keys are
-    ignored, as by the reference plugin."""
+    ignored, as by chancy 0.26's web plugin."""
 
     name: QueueName
     concurrency: PositiveInt | None = None
@@ -93,7 +93,7 @@ class QueuePause(msgspec.Struct, kw_only=True):
 
 
 class QueueActionResult(msgspec.Struct, kw_only=True):
-    """The reference's `{"ok": true}`, with the queue as it is now."""
+    """Chancy 0.26's web plugin's `{"ok": true}`, with the queue as it is now."""
 
     ok: bool
     queue: QueueInfo

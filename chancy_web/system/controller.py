@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from importlib.metadata import version
 
-from litestar import Controller, Request, Response, get
+from litestar import Controller, Response, get
 
 from chancy_web import migrations
 from chancy_web.__about__ import __version__
@@ -16,6 +16,7 @@ from chancy_web.system.schemas import (
     Readiness,
     SystemInfo,
 )
+from chancy_web.types import AnyRequest
 
 
 @get("/health", operation_id="getHealth", summary="Liveness: the process answers", tags=["system"])
@@ -69,7 +70,7 @@ class SystemController(Controller):
         operation_id="getSystem",
         summary="Versions, database, schema versions, connection pool and live-event listener",
     )
-    async def get_system(self, ctx: Ctx, request: Request) -> SystemInfo:  # type: ignore[type-arg]
+    async def get_system(self, ctx: Ctx, request: AnyRequest) -> SystemInfo:
         async with connect(ctx) as db:
             cursor = await db.execute("SELECT version()")
             row = await cursor.fetchone()

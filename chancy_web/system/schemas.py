@@ -49,7 +49,8 @@ class PoolStats(msgspec.Struct, kw_only=True):
 
 
 class SystemInfo(msgspec.Struct, kw_only=True):
-    """The reference's fields, plus what an operator needs to see the installation's health."""
+    """Chancy 0.26's web plugin's fields, plus what an operator needs to see the installation's
+    health."""
 
     chancy_version: str
     chancy_web_version: str

@@ -25,7 +25,7 @@ class WorkflowController(Controller):
         operation_id="listWorkflows",
         summary="List workflows, newest first, with their steps counted by state",
         description=(
-            "Without `pagination=true` the body is a bare array, as in the reference plugin. "
+            "Without `pagination=true` the body is a bare array, as in chancy 0.26's web plugin. "
             "Step counts are computed for the rows of the page only."
         ),
         raises=[ValidationException],

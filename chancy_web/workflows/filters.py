@@ -1,7 +1,8 @@
 """The workflow list's query, parsed once into one typed `WorkflowFilter`.
 
 The parameters follow the job list (`chancy_web.query.filters`): chancy 0.26's `filters`
-triples (here only `state` and `name`, as in the reference), `limit`, `before` (a workflow id
+triples (here only `state` and `name`, as in chancy 0.26's web plugin), `limit`, `before` (a
+workflow id
 or a cursor) and `pagination=true`, plus opaque `cursor`s in both directions.
 """
 
@@ -26,7 +27,7 @@ from chancy_web.query.filters import Condition, FiltersParam, parse_triples
 from chancy_web.validation import NO_NUL
 from chancy_web.workflows.schemas import WORKFLOW_STATES, WorkflowState
 
-#: Each filterable column and the operators it allows (the reference's set).
+#: Each filterable column and the operators it allows (chancy 0.26's web plugin's set).
 FIELDS: dict[str, tuple[str, ...]] = {"state": ("=",), "name": ("=", "~")}
 #: The list's only order; cursors carry it so that a job cursor is refused here.
 ORDER = "workflows"
@@ -50,7 +51,7 @@ def _check(name: str, value: Any) -> str:
 
 
 def parse_filters(text: str | None) -> tuple[Condition, ...]:
-    """The reference's triples; values are checked, never coerced."""
+    """Chancy 0.26's web plugin's triples; values are checked, never coerced."""
     return tuple(
         Condition(name, op, _check(name, value)) for name, op, value in parse_triples(text, FIELDS)
     )

@@ -1,7 +1,7 @@
 """Workflow SQL (the WorkflowPlugin's `{prefix}workflows` and `{prefix}workflow_steps` tables).
 
 The list pages by id (newest first) on the primary key and counts steps only for the rows of
-the page; the reference aggregated every step of every workflow on each poll.
+the page; chancy 0.26's web plugin aggregated every step of every workflow on each poll.
 """
 
 from __future__ import annotations

@@ -82,7 +82,7 @@ class WorkflowDetail(msgspec.Struct, kw_only=True):
     state: str
     created_at: datetime | None
     updated_at: datetime | None
-    #: Keyed by step_id, in step_id order (the reference's shape).
+    #: Keyed by step_id, in step_id order (chancy 0.26's web plugin's shape).
     steps: dict[str, WorkflowStep]
     #: The graph's edges, sorted; the same information as each step's dependencies.
     edges: list[WorkflowEdge]

@@ -21,7 +21,7 @@ from psycopg import sql
 from chancy_web import Api
 from chancy_web.auth.backends import SimpleAuthBackend
 from chancy_web.bulk import queries
-from chancy_web.bulk.runner import step
+from chancy_web.bulk.runner import ChunkSize, step
 from chancy_web.bulk.selection import fix_bounds, select
 from chancy_web.context import WebContext
 from chancy_web.settings import Settings
@@ -180,7 +180,7 @@ async def _cancel_midway(client, admin, chancy) -> None:
     queue = fresh_queue()
     ids = await insert_jobs(chancy, chancy.prefix, 3000, queue, "pending")
     async with chancy.pool.connection() as blocker:
-        # The second chunk (jobs 1000-1999) waits on this job while the cancel is sent.
+        # The chunk that reaches this job waits for it while the cancel is sent.
         await blocker.execute(
             sql.SQL("SELECT 1 FROM {} WHERE id = %s FOR UPDATE").format(
                 sql.Identifier(f"{chancy.prefix}jobs")
@@ -195,40 +195,65 @@ async def _cancel_midway(client, admin, chancy) -> None:
         assert created.status_code == 202
         op_id = created.json()["id"]
         async with asyncio.timeout(30):
-            while (await operation(chancy, uuid.UUID(op_id)))["processed"] < 1000:  # noqa: ASYNC110
+            while not await _waiting(chancy, "%%FOR UPDATE OF j%%"):  # noqa: ASYNC110
                 await asyncio.sleep(0.05)
         cancel = asyncio.create_task(
             client.post(f"/api/v1/jobs/bulk/{op_id}/cancel", headers=admin)
         )
         async with asyncio.timeout(30):  # the cancel waits for the chunk holding the operation
-            while not await _cancel_is_waiting(chancy):  # noqa: ASYNC110
+            while not await _waiting(chancy, "%%cancel_requested = true%%"):  # noqa: ASYNC110
                 await asyncio.sleep(0.05)
         await blocker.rollback()
         response = await cancel
     assert response.status_code == 200, response.text
     body = response.json()
-    assert (body["state"], body["processed"], body["succeeded"]) == ("cancelled", 2000, 2000)
+    # The chunk in progress (the one that waited, holding job 1500) counts; no later one ran.
+    done = body["processed"]
+    assert body["state"] == "cancelled" and body["succeeded"] == done and 1500 < done < 3000
     assert body["finished_at"] is not None
     # No runner takes it up again: the remaining jobs stay as they were.
     ctx = WebContext(chancy=chancy, auth=SimpleAuthBackend({}), settings=Settings())
     while await step(ctx):  # other operations, if any, run to their end
         pass
-    assert await states(chancy, queue) == {"failed": 2000, "pending": 1000}
+    assert await states(chancy, queue) == {"failed": done, "pending": 3000 - done}
+    async with chancy.pool.connection() as conn:
+        cursor = await conn.execute(
+            sql.SQL("SELECT id FROM {} WHERE queue = %s AND state = 'failed'").format(
+                sql.Identifier(f"{chancy.prefix}jobs")
+            ),
+            (queue,),
+        )
+        assert {row[0] for row in await cursor.fetchall()} == set(ids[:done])  # in id order
     again = await client.post(f"/api/v1/jobs/bulk/{op_id}/cancel", headers=admin)
     assert again.status_code == 409
     final = await wait_finished(client, admin, op_id)
-    assert final["processed"] == 2000
+    assert final["processed"] == done
     entries = (await client.get("/api/v1/audit?limit=50", headers=admin)).json()["items"]
     finished = next(
         e for e in entries if e["action"] == "job.bulk.finished" and e["target"] == op_id
     )
-    assert finished["detail"]["state"] == "cancelled" and finished["detail"]["processed"] == 2000
+    assert finished["detail"]["state"] == "cancelled" and finished["detail"]["processed"] == done
 
 
-async def _cancel_is_waiting(chancy: Chancy) -> bool:
+async def _waiting(chancy: Chancy, query: str) -> bool:
+    """Whether a statement like `query` waits on a lock."""
     async with chancy.pool.connection() as conn:
         cursor = await conn.execute(
             "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
-            "AND query LIKE '%%cancel_requested = true%%'"
+            "AND query LIKE %s",
+            (query.replace("%%", "%"),),
         )
         return (await cursor.fetchone())[0] > 0
+
+
+def test_chunks_shrink_while_the_database_is_slow_and_grow_back():
+    ctx = WebContext(chancy=None, auth=SimpleAuthBackend({}), settings=Settings())  # type: ignore[arg-type]
+    sizes = ChunkSize()
+    assert sizes.get(ctx) == 1000
+    sizes.measured(ctx, 1000, 0.4)  # four times the target: a quarter as many
+    assert sizes.get(ctx) == 250
+    sizes.measured(ctx, 250, 10.0)
+    assert sizes.get(ctx) == ChunkSize.MINIMUM
+    for _ in range(10):  # quick again: back to the ceiling, half again at a time
+        sizes.measured(ctx, sizes.get(ctx), 0.01)
+    assert sizes.get(ctx) == 1000

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -15,16 +14,13 @@ from psycopg import sql
 
 from tests.conftest import login, wait_for_state
 from tests.crons.conftest import CRON_QUEUE, IDLE_QUEUE
-
-
-def unique_key() -> str:
-    return f"cron-{uuid.uuid4().hex[:8]}"
+from tests.helpers import unique
 
 
 async def schedule(
     chancy: Chancy, cron: str, *, queue: str = CRON_QUEUE, timezone: str = "Etc/UTC", **job: Any
 ) -> str:
-    key = unique_key()
+    key = unique("cron")
     await Cron.schedule(
         chancy,
         cron,
@@ -187,7 +183,7 @@ async def test_missing_schedules_are_json_404(cron_client):
 
 
 async def test_a_schedule_stored_broken_is_listed_with_its_error(cron_client, cron_chancy):
-    key = unique_key()
+    key = unique("cron")
     job = Job(func="tests.job_functions.succeed", queue=IDLE_QUEUE, unique_key=key)
     async with cron_chancy.pool.connection() as conn:
         # As the Django admin could store it: the expression is never validated there.

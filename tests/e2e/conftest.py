@@ -19,7 +19,7 @@ from chancy import Chancy, Job
 from litestar import Litestar, asgi
 
 from chancy_web import create_app
-from chancy_web.spa import STATIC_DIR
+from chancy_web.spa.serve import STATIC_DIR
 from tests.conftest import (
     LIVE_QUEUE,
     PASSWORD,

@@ -28,7 +28,6 @@ from psycopg import sql
 
 from chancy_web import Api, Settings
 from tests.conftest import (
-    PASSWORD,
     auth_backend,
     free_port,
     tagged_queue,
@@ -36,6 +35,7 @@ from tests.conftest import (
     worker_for,
 )
 from tests.e2e.conftest import Watcher
+from tests.helpers import eventually, login_as
 
 #: Worked only by the plugin server's worker.
 PLUGIN_QUEUE = "e2e-plugins"
@@ -135,17 +135,6 @@ async def jobs_of(chancy: Chancy, key: str, *states: str) -> list[str]:
         return [row[0] for row in await cursor.fetchall()]
 
 
-async def until(check: Any, what: str = "condition", seconds: float = 60) -> Any:
-    """Poll `check()` until it returns something truthy; fails after `seconds`."""
-    try:
-        async with asyncio.timeout(seconds):
-            while not (result := await check()):  # noqa: ASYNC110 - nothing to wait on
-                await asyncio.sleep(0.2)
-            return result
-    except TimeoutError:
-        raise AssertionError(f"no {what} after {seconds} s") from None
-
-
 async def has_metric(chancy: Chancy, key: str) -> bool:
     async with chancy.pool.connection() as conn:
         cursor = await conn.execute(
@@ -191,8 +180,8 @@ async def plugin_data(chancy: Chancy, plugin_server: PluginServer) -> PluginData
         .add("stuck", step(queue=IDLE_QUEUE), ["first"]),
     )
 
-    ok_jobs = await until(lambda: jobs_of(chancy, cron_ok, "succeeded"), what="a cron run")
-    await until(lambda: jobs_of(chancy, cron_failed, "failed"), what="a failed cron run")
+    ok_jobs = await eventually(lambda: jobs_of(chancy, cron_ok, "succeeded"), what="a cron run")
+    await eventually(lambda: jobs_of(chancy, cron_failed, "failed"), what="a failed cron run")
     done = await WorkflowPlugin.wait_for_workflow(chancy, workflow_id, interval=0.2, timeout=60)
     assert done.state == Workflow.State.COMPLETED
 
@@ -200,10 +189,10 @@ async def plugin_data(chancy: Chancy, plugin_server: PluginServer) -> PluginData
         workflow = await WorkflowPlugin.fetch_workflow(chancy, running_id)
         return workflow is not None and workflow.steps["stuck"].job_id is not None
 
-    await until(stuck_is_queued, what="the stuck step to be queued")
+    await eventually(stuck_is_queued, what="the stuck step to be queued")
     # The worker flushes its metrics every second; wait until this queue's are in.
     for key in (f"queue:{PLUGIN_QUEUE}:throughput", f"queue:{PLUGIN_QUEUE}:execution_time"):
-        await until(lambda key=key: has_metric(chancy, key), what=f"metric {key}")
+        await eventually(lambda key=key: has_metric(chancy, key), what=f"metric {key}")
     return PluginData(
         cron_ok=cron_ok,
         cron_failed=cron_failed,
@@ -212,13 +201,6 @@ async def plugin_data(chancy: Chancy, plugin_server: PluginServer) -> PluginData
         workflow_name=name,
         running_id=str(running_id),
     )
-
-
-async def login_as(context: Any, username: str = "admin") -> None:
-    response = await context.request.post(
-        "/api/v1/login", data={"username": username, "password": PASSWORD}
-    )
-    assert response.ok, await response.text()
 
 
 @pytest.fixture

@@ -19,16 +19,15 @@ from chancy.plugins.workflow import Workflow, WorkflowPlugin
 from playwright.async_api import expect
 
 from tests.conftest import PASSWORD, tagged_queue
-from tests.e2e.plugin_fixtures import *  # noqa: F403 - the plugin server
 from tests.e2e.plugin_fixtures import (
     PLUGIN_QUEUE,
     PluginServer,
     has_metric,
     jobs_of,
     make_due,
-    until,
 )
 from tests.e2e.screenshots import output_dir
+from tests.helpers import eventually
 
 pytestmark = pytest.mark.browser
 DEMO = "chancy_web.demo.jobs"
@@ -117,9 +116,9 @@ async def seed(chancy: Chancy) -> dict[str, str]:
     for workflow_id in (done, failed, feeds):
         await WorkflowPlugin.wait_for_workflow(chancy, workflow_id, interval=0.2, timeout=60)
     running = await WorkflowPlugin.push(chancy, etl("nightly-etl-43", legacy=False, chunks=60))
-    await until(lambda: jobs_of(chancy, "legacy-import", "failed"), what="a failed cron run")
-    await until(lambda: jobs_of(chancy, "nightly-export", "succeeded"), what="a cron run")
-    await until(
+    await eventually(lambda: jobs_of(chancy, "legacy-import", "failed"), what="a failed cron run")
+    await eventually(lambda: jobs_of(chancy, "nightly-export", "succeeded"), what="a cron run")
+    await eventually(
         lambda: has_metric(chancy, f"job:{DEMO}.charge_card:execution_time"), what="metrics"
     )
     await asyncio.sleep(3)  # the step timeline of the running workflow moves on a little

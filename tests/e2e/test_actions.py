@@ -11,27 +11,14 @@ import pytest
 from chancy import Chancy, Job, Queue, Reference
 from playwright.async_api import expect
 
-from tests.conftest import LIVE_QUEUE, PASSWORD, wait_for_state
+from tests.conftest import LIVE_QUEUE, wait_for_state
 from tests.e2e.conftest import Seeded, api_login
+from tests.helpers import login_as, unique
 
 pytestmark = pytest.mark.browser
 
 #: Declared by these tests for no worker (no worker has this tag): their jobs stay put.
 NOBODY = {"role=nobody"}
-
-
-async def login_as(context: Any, username: str) -> str:
-    """Log the browser context in as `username`; returns the session's bearer token."""
-    response = await context.request.post(
-        "/api/v1/login", data={"username": username, "password": PASSWORD}
-    )
-    assert response.ok, await response.text()
-    token: str = (await response.json())["token"]
-    return token
-
-
-def unique(prefix: str) -> str:
-    return f"{prefix}-{uuid.uuid4().hex[:6]}"
 
 
 async def push(

@@ -24,17 +24,15 @@ from tests.e2e.live import (
     still_same_document,
     until_refreshed,
 )
-from tests.e2e.plugin_fixtures import *  # noqa: F403 - the fixtures of these pages
 from tests.e2e.plugin_fixtures import (
     IDLE_QUEUE,
     OK,
     PLUGIN_QUEUE,
     PluginData,
     jobs_of,
-    login_as,
     schedule,
-    until,
 )
+from tests.helpers import eventually, login_as
 
 pytestmark = pytest.mark.browser
 
@@ -139,7 +137,7 @@ async def test_run_now_pushes_a_job_and_delete_unschedules(
     await expect(dialog).to_be_hidden()
     result = page.get_by_role("status").filter(has_text="Pushed a job of")
     await expect(result).to_be_visible()
-    [job_id] = await until(lambda: jobs_of(chancy, key, "succeeded"), what="the run-now job")
+    [job_id] = await eventually(lambda: jobs_of(chancy, key, "succeeded"), what="the run-now job")
     await expect(result.get_by_role("link", name="Follow the job →")).to_have_attribute(
         "href", f"/jobs/{job_id}"
     )

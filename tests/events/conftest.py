@@ -168,13 +168,6 @@ async def notify(dsn: str, channel: str, *payloads: str) -> None:
         )
 
 
-async def eventually(condition: Callable[[], object], within_s: float = 10) -> None:
-    """Wait until `condition()` holds: the listener's counters have no event to wait on."""
-    async with asyncio.timeout(within_s):
-        while not condition():  # noqa: ASYNC110 - counters, not events
-            await asyncio.sleep(0.02)
-
-
 def payload(event: str, **body: Any) -> str:
     return json.dumps({"t": event, **body})
 

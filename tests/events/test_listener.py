@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 
 from chancy_web.events.listener import EventListener
-from tests.events.conftest import IsolatedApp, eventually, notify
+from tests.events.conftest import IsolatedApp, notify
+from tests.helpers import eventually
 
 
 async def test_slow_subscriber_drops_are_counted_and_reported(dsn):

@@ -12,15 +12,11 @@ from tests.conftest import TEST_QUEUE, make_chancy, run_job
 from tests.events.conftest import (
     HEARTBEAT_S,
     bearer,
-    eventually,
     open_stream,
     payload,
     session_cookie,
 )
-
-
-def unique(prefix: str = "q") -> str:
-    return f"{prefix}-{uuid.uuid4().hex[:8]}"
+from tests.helpers import eventually, unique
 
 
 async def test_event_notified_by_another_connection_arrives(events_server, http):

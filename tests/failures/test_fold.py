@@ -224,3 +224,16 @@ async def test_an_attempt_is_found_after_a_failed_job_is_retried(fold_chancy):
     await wait_for_state(fold_chancy, job_id, "failed")
     assert await fold_all(fold_chancy) == 1
     assert (await groups(fold_chancy))["order_missing"]["total"] == 2
+
+
+async def test_a_pass_that_ends_on_a_full_chunk_starts_the_next_at_the_watermark(fold_chancy):
+    assert await fold_all(fold_chancy) == 0  # the first fold: nothing to backfill
+    # Exactly one chunk (of four): the pass reads a full chunk, then an empty one.
+    await fail_all(fold_chancy, *(order("order_missing") for _ in range(4)))
+    assert await fold_all(fold_chancy) == 4
+    state = await fold_state(fold_chancy)
+    assert state["live_at"] is None and state["live_id"] is None
+    # So the next pass reads the last seconds again (finding late commits), counting nothing.
+    async with fold_chancy.pool.connection() as conn, conn.transaction():
+        done = await fold.fold_chunk(conn, fold_chancy, SETTINGS)
+    assert done is not None and (done.read, done.occurrences) == (4, 0)

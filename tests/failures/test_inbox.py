@@ -210,3 +210,24 @@ async def search(chancy: Chancy, q: str) -> list[str]:
     async with chancy.pool.connection() as conn:
         cursor = await conn.execute(query, selection.params)
         return [str(row[0]) for row in await cursor.fetchall()]
+
+
+async def test_prometheus_counts_groups_by_status_and_their_events(
+    fold_chancy, fold_client, operator
+):
+    await fail_all(
+        fold_chancy, order("order_missing"), order("order_missing"), order("order_invalid")
+    )
+    await fold_all(fold_chancy)
+    fps = [g["fingerprint"] for g in (await inbox(fold_client, operator))["items"]]
+    await fold_client.post(f"{FAILURES}/{fps[0]}/resolve", headers=operator)
+    response = await fold_client.get("/metrics", headers=operator)
+    assert response.status_code == 200
+    lines = set(response.text.splitlines())
+    assert {
+        'chancy_failure_groups{status="open"} 1',
+        'chancy_failure_groups{status="resolved"} 1',
+        'chancy_failure_groups{status="ignored"} 0',
+        "chancy_failure_group_events_total 3",
+    } <= lines
+    assert not any(fp in response.text for fp in fps)  # no label per group

@@ -12,10 +12,7 @@ from litestar.testing import AsyncTestClient
 from psycopg.types.json import Jsonb
 
 from tests.conftest import login, make_job, run_job, web_app
-
-
-def unique_queue() -> str:
-    return f"q-{uuid.uuid4().hex[:8]}"
+from tests.helpers import unique
 
 
 async def list_jobs(client, headers, **params):
@@ -25,7 +22,7 @@ async def list_jobs(client, headers, **params):
 
 
 async def test_without_pagination_the_body_is_a_bare_array(client, admin, chancy):
-    queue = unique_queue()
+    queue = unique()
     job_id = await make_job(chancy, queue=queue)
     body = await list_jobs(client, admin, queue=queue)
     assert [row["id"] for row in body] == [str(job_id)]
@@ -55,7 +52,7 @@ async def test_rows_carry_every_reference_field_by_default(client, admin, worker
 
 
 async def test_limits_are_listed_as_the_reference_stores_them(client, admin, chancy):
-    queue = unique_queue()
+    queue = unique()
     limits = [{"t": "time", "v": 30}, {"t": "memory", "v": 1024}]
     await make_job(chancy, queue=queue, limits=limits, meta={"tenant": "a"})
     [row] = await list_jobs(client, admin, queue=queue)
@@ -64,7 +61,7 @@ async def test_limits_are_listed_as_the_reference_stores_them(client, admin, cha
 
 async def test_a_json_null_column_reads_as_the_empty_value(client, admin, chancy):
     # A pusher passing meta=None stores JSON null; the schema promises an object.
-    queue = unique_queue()
+    queue = unique()
     job_id = await make_job(chancy, queue=queue, meta=Jsonb(None), limits=Jsonb(None))
     [row] = await list_jobs(client, admin, queue=queue)
     assert (row["meta"], row["limits"]) == ({}, [])
@@ -92,11 +89,11 @@ async def test_summary_rows_are_slim(client, admin, worker, chancy):
 
 
 async def test_filters_by_state_queue_and_function(client, admin, chancy):
-    queue = unique_queue()
+    queue = unique()
     pending = await make_job(chancy, queue=queue, func="app.tasks.send_email")
     failed = await make_job(chancy, queue=queue, state="failed", func="app.tasks.send_email")
     other = await make_job(chancy, queue=queue, func="app.reports.build")
-    assert await make_job(chancy, queue=unique_queue())  # another queue, never listed
+    assert await make_job(chancy, queue=unique())  # another queue, never listed
 
     def ids(body):
         return {row["id"] for row in body}
@@ -114,7 +111,7 @@ async def test_filters_by_state_queue_and_function(client, admin, chancy):
 
 
 async def test_function_filter_escapes_like_wildcards(client, admin, chancy):
-    queue = unique_queue()
+    queue = unique()
     literal = await make_job(chancy, queue=queue, func="app.100%_done")
     await make_job(chancy, queue=queue, func="app.100xxdone")
     assert [r["id"] for r in await list_jobs(client, admin, queue=queue, func="100%_")] == [
@@ -125,7 +122,7 @@ async def test_function_filter_escapes_like_wildcards(client, admin, chancy):
 async def test_times_with_any_utc_offset_filter_the_same(client, admin, chancy):
     # ISO 8601 allows offsets that Postgres' text input refuses (beyond ±15:59); the API
     # takes them as the instants they are.
-    queue = unique_queue()
+    queue = unique()
     now = datetime.now(UTC)
     older = await make_job(chancy, queue=queue, scheduled_at=now - timedelta(hours=3))
     newer = await make_job(chancy, queue=queue, scheduled_at=now - timedelta(minutes=30))
@@ -142,7 +139,7 @@ async def test_times_with_any_utc_offset_filter_the_same(client, admin, chancy):
 
 
 async def test_filter_triples_cover_every_field(client, admin, chancy):
-    queue = unique_queue()
+    queue = unique()
     now = datetime.now(UTC)
     target = await make_job(
         chancy,
@@ -213,7 +210,7 @@ async def test_too_many_filters_are_refused(client, admin):
 
 
 async def test_limit_above_the_maximum_is_clamped(dsn, chancy):
-    queue = unique_queue()
+    queue = unique()
     for _ in range(3):
         await make_job(chancy, queue=queue)
     async with AsyncTestClient(web_app(dsn, max_page_size=2)) as small:
@@ -223,7 +220,7 @@ async def test_limit_above_the_maximum_is_clamped(dsn, chancy):
 
 
 async def test_each_state_sorts_by_its_own_time(client, admin, chancy):
-    queue = unique_queue()
+    queue = unique()
     now = datetime.now(UTC)
     late = await make_job(chancy, queue=queue, scheduled_at=now + timedelta(hours=2))
     soon = await make_job(chancy, queue=queue, scheduled_at=now + timedelta(hours=1))
@@ -277,7 +274,7 @@ async def _walk(client, admin, **params):
 
 @pytest.mark.parametrize("state", [None, "failed", "pending"])
 async def test_pages_have_no_gap_or_duplicate_while_jobs_are_inserted(client, admin, chancy, state):
-    queue = unique_queue()
+    queue = unique()
     now = datetime.now(UTC)
     made_state = state or "succeeded"
     original = [
@@ -318,7 +315,7 @@ async def test_pages_have_no_gap_or_duplicate_while_jobs_are_inserted(client, ad
 
 
 async def test_prev_cursor_returns_to_the_page_before(client, admin, chancy):
-    queue = unique_queue()
+    queue = unique()
     now = datetime.now(UTC)
     for i in range(12):
         await make_job(chancy, queue=queue, state="failed", completed_at=now - timedelta(minutes=i))
@@ -347,7 +344,7 @@ async def test_prev_cursor_returns_to_the_page_before(client, admin, chancy):
 
 
 async def test_a_cursor_from_another_state_is_refused(client, admin, chancy):
-    queue = unique_queue()
+    queue = unique()
     for _ in range(3):
         await make_job(chancy, queue=queue, state="failed")
     body = await list_jobs(client, admin, queue=queue, state="failed", pagination="true", limit=1)
@@ -360,21 +357,21 @@ async def test_a_cursor_from_another_state_is_refused(client, admin, chancy):
 
 
 async def test_empty_cursor_parameters_mean_the_first_page(client, admin, chancy):
-    queue = unique_queue()
+    queue = unique()
     job_id = await make_job(chancy, queue=queue)
     body = await list_jobs(client, admin, queue=queue, before="", cursor="", filters="")
     assert [row["id"] for row in body] == [str(job_id)]
 
 
 async def test_reference_before_id_pages_by_id(client, admin, chancy):
-    queue = unique_queue()
+    queue = unique()
     ids = [await make_job(chancy, queue=queue) for _ in range(5)]
     body = await list_jobs(client, admin, queue=queue, before=str(ids[3]))
     assert [row["id"] for row in body] == [str(ids[2]), str(ids[1]), str(ids[0])]
 
 
 async def test_reference_clients_can_echo_next_cursor_into_before(client, admin, chancy):
-    queue = unique_queue()
+    queue = unique()
     for _ in range(5):
         await make_job(chancy, queue=queue, state="failed")
     everything = await _walk(client, admin, queue=queue, state="failed")
@@ -392,7 +389,7 @@ async def test_reference_clients_can_echo_next_cursor_into_before(client, admin,
 
 
 async def test_functions_lists_distinct_names(client, admin, chancy):
-    await make_job(chancy, queue=unique_queue(), func="zz.last_function")
+    await make_job(chancy, queue=unique(), func="zz.last_function")
     response = await client.get("/api/v1/jobs/functions", headers=admin)
     assert response.status_code == 200
     functions = response.json()
@@ -400,7 +397,7 @@ async def test_functions_lists_distinct_names(client, admin, chancy):
 
 
 async def test_rows_in_a_state_this_chancy_does_not_know_are_still_listed(client, admin, chancy):
-    queue = unique_queue()
+    queue = unique()
     job_id = await make_job(chancy, queue=queue, state="expired")
     body = await list_jobs(client, admin, queue=queue)
     assert [(row["id"], row["state"]) for row in body] == [(str(job_id), "expired")]

@@ -3,36 +3,17 @@ serves them."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
-import pytest
-from chancy import Chancy, Worker
 from chancy.plugins.metrics import Metrics
-from litestar.testing import AsyncTestClient
 
-from tests.conftest import tagged_queue, worker_for
-from tests.test_extensions import plugin_client
+from tests.helpers import plugin_app_fixtures
 
 #: Worked only by `metrics_worker`; its metric keys are `queue:web-metrics:...`.
 METRICS_QUEUE = "web-metrics"
 
-
-@pytest.fixture(scope="module")
-async def metrics_chancy(dsn: str, chancy: Chancy) -> AsyncIterator[Chancy]:  # chancy: migrated
-    # The tests flush by hand rather than wait for the minute-long sync interval.
-    app = Chancy(dsn, plugins=[Metrics(sync_interval=3600)], no_default_plugins=True)
-    async with app:
-        await app.declare(tagged_queue(METRICS_QUEUE), upsert=True)
-        yield app
-
-
-@pytest.fixture(scope="module")
-async def metrics_worker(metrics_chancy: Chancy) -> AsyncIterator[Worker]:
-    async with worker_for(metrics_chancy, METRICS_QUEUE) as worker:
-        yield worker
-
-
-@pytest.fixture(scope="module")
-async def metrics_client(metrics_chancy: Chancy, settings) -> AsyncIterator[AsyncTestClient]:  # type: ignore[type-arg]
-    async with plugin_client(metrics_chancy.dsn, Metrics(), settings=settings) as client:
-        yield client
+# The tests flush by hand rather than wait for the minute-long sync interval.
+metrics_chancy, metrics_worker, metrics_client = plugin_app_fixtures(
+    "metrics",
+    plugins=lambda: [Metrics(sync_interval=3600)],
+    queue=METRICS_QUEUE,
+    served=Metrics,
+)

@@ -11,8 +11,8 @@ from chancy import Chancy, Job, Worker
 from chancy.plugins.metrics import Metrics
 
 from tests.conftest import login
+from tests.helpers import plugin_client
 from tests.metrics.conftest import METRICS_QUEUE
-from tests.test_extensions import plugin_client
 
 PREFIX = f"queue:{METRICS_QUEUE}"
 

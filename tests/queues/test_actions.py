@@ -3,21 +3,17 @@
 from __future__ import annotations
 
 import asyncio
-import uuid
 from datetime import UTC, datetime, timedelta
 
 from chancy import Chancy, Job, Reference
 
 from tests.conftest import TEST_QUEUE, login, make_job, wait_for_state
-
-
-def queue_name() -> str:
-    return f"q-{uuid.uuid4().hex[:8]}"
+from tests.helpers import unique
 
 
 async def worked_queue(client, admin) -> str:
     """A new queue that the tests' worker works."""
-    name = queue_name()
+    name = unique()
     response = await client.post(
         "/api/v1/queues",
         json={
@@ -33,7 +29,7 @@ async def worked_queue(client, admin) -> str:
 
 
 async def test_create_returns_the_queue_with_defaults(client, admin):
-    name = queue_name()
+    name = unique()
     response = await client.post(
         "/api/v1/queues", json={"name": name, "concurrency": 2}, headers=admin
     )
@@ -46,7 +42,7 @@ async def test_create_returns_the_queue_with_defaults(client, admin):
 
 
 async def test_creating_an_existing_queue_is_409_and_changes_nothing(client, admin):
-    name = queue_name()
+    name = unique()
     await client.post("/api/v1/queues", json={"name": name, "concurrency": 7}, headers=admin)
     again = await client.post("/api/v1/queues", json={"name": name}, headers=admin)
     assert again.status_code == 409
@@ -54,7 +50,7 @@ async def test_creating_an_existing_queue_is_409_and_changes_nothing(client, adm
 
 
 async def test_bad_queue_bodies_are_400_and_create_nothing(client, admin):
-    name = queue_name()
+    name = unique()
     for body in (
         {"name": name, "concurrency": "abc"},
         {"name": name, "concurrency": 0},
@@ -71,7 +67,7 @@ async def test_bad_queue_bodies_are_400_and_create_nothing(client, admin):
 
 
 async def test_update_changes_only_the_fields_given(client, admin):
-    name = queue_name()
+    name = unique()
     await client.post(
         "/api/v1/queues",
         json={"name": name, "concurrency": 3, "rate_limit": 10, "rate_limit_window": 60},
@@ -97,7 +93,7 @@ async def test_missing_queues_are_404_for_every_action(client, admin):
 
 
 async def test_executor_changes_need_admin_and_the_allow_list(client, admin):
-    name = queue_name()
+    name = unique()
     await client.post("/api/v1/queues", json={"name": name}, headers=admin)
     operator = await login(client, "operator")
     threaded = Chancy.Executor.Threaded.value
@@ -156,7 +152,7 @@ async def test_pause_until_resumed_by_hand(client, admin, worker, chancy):
 
 
 async def test_delete_purges_exactly_its_jobs(client, admin, chancy):
-    name, other = queue_name(), queue_name()
+    name, other = unique(), unique()
     for queue in (name, other):
         await client.post("/api/v1/queues", json={"name": queue, "tags": []}, headers=admin)
     mine = [await make_job(chancy, queue=name, state=s) for s in ("pending", "failed", "succeeded")]
@@ -170,7 +166,7 @@ async def test_delete_purges_exactly_its_jobs(client, admin, chancy):
 
 
 async def test_delete_can_keep_the_jobs(client, admin, chancy):
-    name = queue_name()
+    name = unique()
     await client.post("/api/v1/queues", json={"name": name, "tags": []}, headers=admin)
     job_id = await make_job(chancy, queue=name)
     response = await client.delete(

@@ -13,7 +13,7 @@ import pytest
 
 from chancy_web.queues.tags import MAX_TAG_LENGTH, MAX_TAGS, check_tag
 from tests.conftest import login
-from tests.queues.test_actions import queue_name
+from tests.helpers import unique
 
 #: The issue's reproductions, and the shapes the README names.
 DANGEROUS = [
@@ -94,7 +94,7 @@ def test_backreferences_are_refused() -> None:
 
 
 async def test_the_api_refuses_unsafe_tags_with_the_reason_and_changes_nothing(client, admin):
-    name = queue_name()
+    name = unique()
     created = await client.post("/api/v1/queues", json={"name": name}, headers=admin)
     assert created.status_code == 200
     for tags in (["worker_id=.{10}([0-9a-f-]+)+!"], ["["], [".*.*"]):
@@ -103,14 +103,14 @@ async def test_the_api_refuses_unsafe_tags_with_the_reason_and_changes_nothing(c
         assert tags[0] in response.json()["detail"]
     assert (await client.get(f"/api/v1/queues/{name}", headers=admin)).json()["tags"] == [".*"]
     refused = await client.post(
-        "/api/v1/queues", json={"name": queue_name(), "tags": ["(a+)+"]}, headers=admin
+        "/api/v1/queues", json={"name": unique(), "tags": ["(a+)+"]}, headers=admin
     )
     assert refused.status_code == 400
     assert "nests unbounded repeats" in refused.json()["detail"]
 
 
 async def test_tags_are_bounded_in_length_and_count(client, admin):
-    name = queue_name()
+    name = unique()
     for tags in (["x" * (MAX_TAG_LENGTH + 1)], [f"t{i}" for i in range(MAX_TAGS + 1)]):
         response = await client.post(
             "/api/v1/queues", json={"name": name, "tags": tags}, headers=admin
@@ -124,7 +124,7 @@ async def test_tags_are_bounded_in_length_and_count(client, admin):
 
 async def test_changing_tags_needs_the_admin_role(client, admin):
     operator = await login(client, "operator")
-    name = queue_name()
+    name = unique()
     await client.post("/api/v1/queues", json={"name": name, "tags": ["a", "b"]}, headers=admin)
     denied = await client.patch(f"/api/v1/queues/{name}", json={"tags": ["c"]}, headers=operator)
     assert denied.status_code == 403

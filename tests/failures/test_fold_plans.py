@@ -1,0 +1,88 @@
+"""The fold never scans the jobs table: each pass's exact SQL, EXPLAINed on 300k analysed
+jobs, is a range scan of the list index of its state (`web_jobs_finished` for failed jobs,
+`web_jobs_waiting` for retrying ones), and `failure:<fp>` probes the folded jobs' index."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from chancy import Chancy
+from psycopg import sql
+
+from chancy_web import Api, Settings
+from chancy_web.failures import fold
+from chancy_web.query import compile_query
+from tests.conftest import auth_backend
+from tests.jobs.test_query_plans import ROWS, SEED
+
+PREFIX = "fplans_"
+
+
+@pytest.fixture(scope="module")
+async def big(dsn: str, chancy: Chancy):  # chancy: the session's migrations ran first
+    app = Chancy(
+        dsn,
+        prefix=PREFIX,
+        plugins=[Api(authentication_backend=auth_backend())],
+        no_default_plugins=True,
+    )
+    async with app:
+        await app.migrate()
+        async with app.pool.connection() as conn:
+            jobs = sql.Identifier(f"{PREFIX}jobs")
+            await conn.execute(sql.SQL("TRUNCATE {}").format(jobs))
+            await conn.execute(sql.SQL(SEED).format(jobs=jobs), (ROWS,))
+            await conn.commit()
+            await conn.execute(sql.SQL("ANALYZE {}").format(jobs))
+        yield app
+
+
+async def _plan(app: Chancy, query: sql.Composable, params: list[Any]) -> list[dict[str, Any]]:
+    async with app.pool.connection() as conn:
+        cursor = await conn.execute(sql.SQL("EXPLAIN (FORMAT JSON) ") + query, params)
+        row = await cursor.fetchone()
+    assert row is not None
+    nodes, stack = [], [row[0][0]["Plan"]]
+    while stack:
+        node = stack.pop()
+        nodes.append(node)
+        stack.extend(node.get("Plans", []))
+    return nodes
+
+
+def _scans_of_jobs(nodes: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [n for n in nodes if n.get("Relation Name") == f"{PREFIX}jobs"]
+
+
+@pytest.mark.parametrize(
+    ("kind", "index", "position"),
+    [
+        ("live", "web_jobs_finished", timedelta(hours=1)),
+        ("backfill", "web_jobs_finished", timedelta(days=3)),
+        ("retrying", "web_jobs_waiting", None),
+    ],
+)
+async def test_each_pass_is_a_range_scan_of_its_state_s_index(big, kind, index, position):
+    now = datetime.now(UTC)
+    at = now - position if position else datetime.min.replace(tzinfo=UTC)
+    nodes = await _plan(big, fold._pass_query(big, kind), [at, fold.LAST_ID, 1000])
+    scans = _scans_of_jobs(nodes)
+    assert scans and all(n.get("Index Name") == f"{PREFIX}{index}" for n in scans), scans
+    assert all("Index" in n["Node Type"] for n in scans), scans
+
+
+async def test_a_group_s_jobs_are_found_through_the_folded_jobs_index(big):
+    jobs = sql.Identifier(f"{PREFIX}jobs")
+    selection = compile_query(
+        "failure:0123456789abcdef state:failed",
+        table=jobs,
+        now=datetime.now(UTC),
+        settings=Settings(),
+    )
+    query = sql.SQL("SELECT j.id FROM {} AS j WHERE {} ORDER BY j.id DESC LIMIT 100").format(
+        jobs, selection.where
+    )
+    nodes = await _plan(big, query, selection.params)
+    assert not [n for n in _scans_of_jobs(nodes) if n["Node Type"] == "Seq Scan"], nodes
