@@ -268,6 +268,8 @@ class JobController(Controller):
         "/{job_id:uuid}/clones",
         operation_id="listJobClones",
         summary="The jobs re-run from this one (their meta.cloned_from), oldest first",
+        # A job id that is not a UUID matches no route: 404, as for the job itself.
+        raises=[NotFoundException],
     )
     async def list_job_clones(
         self,
