@@ -52,7 +52,8 @@ class Settings:
     search_window: int = 100_000
     #: Create GIN indexes (jsonb_path_ops) on kwargs and meta, so that `kwargs.<path>:<value>`
     #: searches every job through an index. They cost every job insert and update some
-    #: write time and disk; built CONCURRENTLY by `chancy-web indexes` or at start-up.
+    #: write time and disk; built CONCURRENTLY at start-up (or by
+    #: `chancy_web.migrations.indexes.build_concurrently`).
     search_indexes: bool = False
     #: Run the background work (bulk operations, folding failures) in this process. Every
     #: process that runs it shares the work through Postgres locks; turn it off only where
