@@ -83,6 +83,7 @@ async def count_jobs(conn: AsyncConnection, chancy: Chancy, exact_limit: int) ->
                 add(queue, state, await _planned_rows(conn, query))
 
     oldest = await _oldest_due(conn, chancy, sorted(by_queue))
+    scheduled = {} if "pending" in estimated else await _scheduled_later(conn, chancy)
     cursor = await conn.execute("SELECT now()")
     now_row = await cursor.fetchone()
     assert now_row is not None
@@ -90,10 +91,24 @@ async def count_jobs(conn: AsyncConnection, chancy: Chancy, exact_limit: int) ->
         by_state=by_state,
         by_queue=by_queue,
         oldest_pending_at=oldest,
+        scheduled_pending=scheduled,
         exact=not estimated,
         estimated_states=estimated,
         computed_at=now_row[0],
     )
+
+
+async def _scheduled_later(conn: AsyncConnection, chancy: Chancy) -> dict[str, int]:
+    """Per queue, the pending jobs not due yet (run at a later time): a pending count alone
+    reads as a backlog when those jobs are only waiting for their time. Only called while
+    pending jobs are few enough to count exactly."""
+    cursor = await conn.execute(
+        sql.SQL(
+            "SELECT queue, count(*) FROM {jobs} WHERE state = 'pending' AND scheduled_at > now()"
+            " GROUP BY queue"
+        ).format(jobs=table(chancy, "jobs"))
+    )
+    return {queue: count for queue, count in await cursor.fetchall()}
 
 
 async def _oldest_due(conn: AsyncConnection, chancy: Chancy, queues: list[str]) -> dict[str, Any]:

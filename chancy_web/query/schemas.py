@@ -21,3 +21,7 @@ class JobCounts(msgspec.Struct, kw_only=True):
     #: counting them exactly would mean reading too many rows.
     estimated_states: list[str]
     computed_at: datetime
+    #: Per queue, how many of its pending jobs are scheduled for later (not due yet); the rest
+    #: of `by_queue[q]["pending"]` is due. Queues with none are left out; empty when pending
+    #: jobs are too many to count exactly (`pending` in `estimated_states`).
+    scheduled_pending: dict[str, int] = msgspec.field(default_factory=dict)

@@ -146,7 +146,10 @@ async def test_pauses_until_a_time_and_resumes_a_queue(
     dialog = page.get_by_role("dialog", name=f"Pause queue {name}?")
     await dialog.get_by_label(re.compile("Resume automatically at")).fill("2099-01-02T03:04")
     await dialog.get_by_role("button", name="Pause queue").click()
-    await expect(toast(page)).to_contain_text(f"Queue {name} paused until 2099-01-02")
+    # In words, in the browser's local time, not a raw timestamp.
+    await expect(toast(page).locator("p")).to_have_text(
+        f"Queue {name} paused until Fri Jan 2 2099 03:04"
+    )
     await expect(header.locator(".badge").first).to_have_text("paused")
     queues = {q.name: q for q in await chancy.get_all_queues()}
     assert queues[name].state == Queue.State.PAUSED
@@ -161,6 +164,29 @@ async def test_pauses_until_a_time_and_resumes_a_queue(
     await expect(header.locator(".badge").first).to_have_text("active")
     queues = {q.name: q for q in await chancy.get_all_queues()}
     assert queues[name].state == Queue.State.ACTIVE
+
+
+async def test_pauses_from_the_queues_list_with_a_preset(
+    page: Any, context: Any, chancy: Chancy
+) -> None:
+    name = unique("e2e-preset")
+    await chancy.declare(Queue(name, tags=NOBODY), upsert=True)
+    await login_as(context, "operator")
+    await page.goto("/queues")
+    await page.get_by_role("button", name=f"Pause queue {name}").click()
+    dialog = page.get_by_role("dialog", name=f"Pause queue {name}?")
+    # Opened from a right-aligned cell, the dialog still reads left to right.
+    align = await dialog.evaluate("d => getComputedStyle(d.querySelector('p')).textAlign")
+    assert align in ("start", "left"), align
+    await dialog.get_by_role("group", name="Resume in").get_by_role("button", name="1 hour").click()
+    until = await dialog.get_by_label(re.compile("Resume automatically at")).input_value()
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d", until), until
+    await dialog.get_by_role("button", name="Pause queue").click()
+    await expect(toast(page)).to_contain_text(f"Queue {name} paused until ")
+    row = page.get_by_role("row").filter(has=page.get_by_role("link", name=name, exact=True))
+    await expect(row).to_contain_text(re.compile(r"paused\s*until (today|tomorrow) \d\d:\d\d"))
+    queues = {q.name: q for q in await chancy.get_all_queues()}
+    assert queues[name].state == Queue.State.PAUSED and queues[name].resume_at is not None
 
 
 async def test_edits_a_queues_settings(page: Any, context: Any, chancy: Chancy) -> None:

@@ -42,6 +42,22 @@ async def test_oldest_due_job_per_queue(chancy, dsn):
     assert abs((oldest - (now - timedelta(minutes=9))).total_seconds()) < 1
 
 
+async def test_pending_jobs_scheduled_for_later_are_counted_apart(chancy, dsn):
+    queue = f"q-{uuid.uuid4().hex[:8]}"
+    idle = f"q-{uuid.uuid4().hex[:8]}"
+    now = datetime.now(UTC)
+    await make_job(chancy, queue=queue, scheduled_at=now - timedelta(minutes=5))
+    for hours in (1, 2):
+        await make_job(chancy, queue=queue, scheduled_at=now + timedelta(hours=hours))
+    await make_job(chancy, queue=idle, scheduled_at=now - timedelta(minutes=1))
+    app = web_app(dsn, counts_cache_s=0)
+    async with AsyncTestClient(app) as client:
+        body = (await client.get("/api/v1/jobs/counts", headers=await login(client))).json()
+    assert body["by_queue"][queue]["pending"] == 3
+    assert body["scheduled_pending"][queue] == 2  # so 1 is due
+    assert idle not in body["scheduled_pending"]
+
+
 async def test_big_states_are_estimated_and_marked(chancy, dsn):
     queue = f"q-{uuid.uuid4().hex[:8]}"
     for _ in range(50):

@@ -53,3 +53,25 @@ describe('navigationKeys', () => {
 		expect(document.activeElement?.getAttribute('data-shortcut')).toBe('search');
 	});
 });
+
+describe('more shortcuts', () => {
+	it('goes to crons, workflows and metrics with "g c", "g r" and "g m"', () => {
+		const go = vi.fn();
+		const keys = navigationKeys(go);
+		for (const key of ['c', 'r', 'm']) {
+			press(keys, 'g');
+			press(keys, key);
+		}
+		expect(go.mock.calls.map(([to]) => to)).toEqual(['/crons', '/workflows', '/stats']);
+	});
+
+	it('opens the help with "?", but not while typing', () => {
+		document.body.innerHTML = '<input id="field">';
+		const help = vi.fn();
+		const keys = navigationKeys(vi.fn(), 1200, help);
+		press(keys, '?', document.getElementById('field')!);
+		expect(help).not.toHaveBeenCalled();
+		expect(press(keys, '?').defaultPrevented).toBe(true);
+		expect(help).toHaveBeenCalledTimes(1);
+	});
+});

@@ -1,13 +1,39 @@
 /** Keyboard shortcuts of the whole app; none fire while typing in a field. */
-export type Section = '/' | '/jobs' | '/failures' | '/queues' | '/workers';
+export type Section =
+	| '/'
+	| '/jobs'
+	| '/failures'
+	| '/queues'
+	| '/workers'
+	| '/crons'
+	| '/workflows'
+	| '/stats'
+	| '/system'
+	| '/events';
 
-const SECTIONS: Record<string, Section> = {
-	o: '/',
-	j: '/jobs',
-	f: '/failures',
-	q: '/queues',
-	w: '/workers'
+/** "g" then a letter: the letter is the page's initial, or a letter of it when that is taken. */
+export const SECTIONS: Record<string, { to: Section; label: string }> = {
+	o: { to: '/', label: 'Overview' },
+	j: { to: '/jobs', label: 'Jobs' },
+	f: { to: '/failures', label: 'Failures' },
+	q: { to: '/queues', label: 'Queues' },
+	w: { to: '/workers', label: 'Workers' },
+	c: { to: '/crons', label: 'Crons' },
+	r: { to: '/workflows', label: 'Workflows' },
+	m: { to: '/stats', label: 'Metrics' },
+	s: { to: '/system', label: 'System' },
+	e: { to: '/events', label: 'Events' }
 };
+
+/** What the help dialog lists, besides the "g" keys; pages add their own (the jobs list's). */
+export const OTHER_KEYS: { keys: string[]; does: string }[] = [
+	{ keys: ['/'], does: 'Focus the search field' },
+	{ keys: ['?'], does: 'Show these shortcuts' },
+	{ keys: ['j', 'k'], does: 'Jobs list: next or previous row' },
+	{ keys: ['x'], does: 'Jobs list: select the row' },
+	{ keys: ['Enter'], does: 'Open the focused row' },
+	{ keys: ['Esc'], does: 'Close a dialog or menu' }
+];
 
 export function typing(event: KeyboardEvent): boolean {
 	const target = event.target as HTMLElement | null;
@@ -15,11 +41,10 @@ export function typing(event: KeyboardEvent): boolean {
 }
 
 /**
- * A keydown handler: "g" then o / j / f / q / w goes to the overview, jobs, failures, queues or
- * workers;
- * "/" focuses the page's search field (`data-shortcut="search"`).
+ * A keydown handler: "g" then a letter of SECTIONS goes to that page; "/" focuses the page's
+ * search field (`data-shortcut="search"`); "?" calls `help`.
  */
-export function navigationKeys(go: (to: Section) => void, pause = 1200) {
+export function navigationKeys(go: (to: Section) => void, pause = 1200, help?: () => void) {
 	let pending = false;
 	let timer: ReturnType<typeof setTimeout> | undefined;
 	return (event: KeyboardEvent): void => {
@@ -33,12 +58,17 @@ export function navigationKeys(go: (to: Section) => void, pause = 1200) {
 			}
 			return;
 		}
+		if (event.key === '?' && help) {
+			event.preventDefault();
+			help();
+			return;
+		}
 		if (pending) {
 			pending = false;
-			const to = SECTIONS[event.key];
-			if (to) {
+			const section = SECTIONS[event.key];
+			if (section) {
 				event.preventDefault();
-				go(to);
+				go(section.to);
 			}
 			return;
 		}

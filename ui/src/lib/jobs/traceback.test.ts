@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { lastLine, parseTraceback } from './traceback';
+import { isLibraryFile, lastLine, parseTraceback } from './traceback';
 
 const TRACEBACK = `Traceback (most recent call last):
   File "/srv/venv/lib/python3.11/site-packages/chancy/executors/asyncex.py", line 95, in _job_wrapper
@@ -48,5 +48,21 @@ RuntimeError: wrapped`;
 	it('keeps text it does not understand', () => {
 		expect(parseTraceback('something odd')).toEqual([{ kind: 'text', lines: ['something odd'] }]);
 		expect(lastLine(TRACEBACK)).toBe('ValueError: kaput');
+	});
+});
+
+describe('library frames', () => {
+	it('does not fold the job’s own package, even installed in site-packages', () => {
+		const demo = '/venv/lib/python3.11/site-packages/chancy_web/demo/jobs.py';
+		const helper = '/venv/lib/python3.11/site-packages/chancy_web/demo/helpers/db.py';
+		const func = 'chancy_web.demo.jobs.charge_card';
+		expect(isLibraryFile(demo, func)).toBe(false);
+		expect(isLibraryFile(helper, func)).toBe(false);
+		expect(isLibraryFile('/venv/lib/python3.11/site-packages/chancy/worker.py', func)).toBe(true);
+		expect(isLibraryFile('/usr/lib/python3.11/asyncio/tasks.py', func)).toBe(true);
+		expect(isLibraryFile(demo)).toBe(true);
+		expect(isLibraryFile('/venv/lib/python3.11/site-packages/chancy/x.py', 'chancy.jobs.f')).toBe(
+			true
+		);
 	});
 });

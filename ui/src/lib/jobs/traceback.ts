@@ -21,11 +21,29 @@ const LIBRARY = /([\\/](site|dist)-packages[\\/])|([\\/]lib[\\/]python\d[\d.]*[\
 const EXCEPTION =
 	/^[A-Za-z_][\w.]*(Error|Exception|Exit|Interrupt|Warning|Cancelled|Timeout\w*)?(:|$)/;
 
-export function isLibraryFile(file: string): boolean {
+/**
+ * Whether a frame's file is library code. An installed app lives in site-packages too, so the
+ * package of the job's own function (`func`, "app.tasks.send_email") is never library code:
+ * its frames are the ones the user wants to read.
+ */
+export function isLibraryFile(file: string, func?: string): boolean {
+	if (func && ownPackage(func).some((path) => file.replaceAll('\\', '/').includes(path)))
+		return false;
 	return LIBRARY.test(file);
 }
 
-export function parseTraceback(text: string): TracebackBlock[] {
+/** The paths the job's own code is under: "app/tasks.py" and, for a package, "app/". */
+function ownPackage(func: string): string[] {
+	const cut = Math.max(func.lastIndexOf('.'), func.lastIndexOf(':'));
+	if (cut < 0) return [];
+	const parts = func.slice(0, cut).split(/[.:]/);
+	const paths = [`/${parts.join('/')}.py`, `/${parts.join('/')}/`];
+	if (parts.length > 1) paths.push(`/${parts[0]}/`);
+	// Never count the library itself as the app, whatever the function is called.
+	return parts[0] === 'chancy' ? [] : paths;
+}
+
+export function parseTraceback(text: string, func?: string): TracebackBlock[] {
 	const lines = text.replace(/\s+$/, '').split('\n');
 	const blocks: TracebackBlock[] = [];
 	let i = 0;
@@ -54,7 +72,7 @@ export function parseTraceback(text: string): TracebackBlock[] {
 				frame.lines.push(next);
 				i++;
 			}
-			const library = isLibraryFile(frame.file);
+			const library = isLibraryFile(frame.file, func);
 			const last = blocks.at(-1);
 			if (last && last.kind === 'frames' && last.library === library) last.frames.push(frame);
 			else blocks.push({ kind: 'frames', library, frames: [frame] });

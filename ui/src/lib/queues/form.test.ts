@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { QueueInfo } from '$lib/api/types';
 import {
 	createBody,
+	presetUntil,
+	untilText,
 	describeChanges,
 	emptyForm,
 	formFromQueue,
@@ -97,5 +99,22 @@ describe('queue form', () => {
 		expect(resumeAt('2025-11-27T15:30', now)).toEqual({ value: '2025-11-27T15:30:00.000Z' });
 		expect(resumeAt('2025-11-27T13:30', now).error).toBe('Pick a time in the future');
 		expect(resumeAt('nonsense', now).error).toBe('Not a valid time');
+	});
+});
+
+describe('pause presets', () => {
+	// Local time: the presets and the words are in the user's own zone.
+	const now = new Date(2026, 11, 1, 19, 7, 30).getTime();
+
+	it('offers 15 min, 1 hour and tomorrow at 09:00', () => {
+		expect(presetUntil('15m', now)).toBe('2026-12-01T19:23');
+		expect(presetUntil('1h', now)).toBe('2026-12-01T20:08');
+		expect(presetUntil('tomorrow', now)).toBe('2026-12-02T09:00');
+	});
+
+	it('says when a queue resumes in words', () => {
+		expect(untilText(new Date(2026, 11, 1, 19, 22).toISOString(), now)).toBe('today 19:22');
+		expect(untilText(new Date(2026, 11, 2, 9, 0).toISOString(), now)).toBe('tomorrow 09:00');
+		expect(untilText(new Date(2026, 11, 4, 9, 0).toISOString(), now)).toBe('Fri Dec 4 09:00');
 	});
 });

@@ -175,3 +175,48 @@ export function resumeAt(
 	if (at.getTime() <= now) return { value: null, error: 'Pick a time in the future' };
 	return { value: at.toISOString() };
 }
+
+export type PausePreset = '15m' | '1h' | 'tomorrow';
+
+export const PAUSE_PRESETS: { preset: PausePreset; label: string }[] = [
+	{ preset: '15m', label: '15 min' },
+	{ preset: '1h', label: '1 hour' },
+	{ preset: 'tomorrow', label: 'Tomorrow 09:00' }
+];
+
+/** A preset as the value of a `datetime-local` input (local time, to the minute). */
+export function presetUntil(preset: PausePreset, now = Date.now()): string {
+	let at: Date;
+	if (preset === 'tomorrow') {
+		at = new Date(now);
+		at.setDate(at.getDate() + 1);
+		at.setHours(9, 0, 0, 0);
+	} else {
+		// Rounded up to the next minute: the input holds minutes.
+		const ms = now + (preset === '15m' ? 15 : 60) * 60_000;
+		at = new Date(Math.ceil(ms / 60_000) * 60_000);
+	}
+	const pad = (n: number) => String(n).padStart(2, '0');
+	return (
+		`${at.getFullYear()}-${pad(at.getMonth() + 1)}-${pad(at.getDate())}` +
+		`T${pad(at.getHours())}:${pad(at.getMinutes())}`
+	);
+}
+
+const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** A resume time in words, local: "today 14:05", "tomorrow 09:00", "Thu Dec 3 09:00". */
+export function untilText(value: string, now = Date.now()): string {
+	const at = new Date(value);
+	if (Number.isNaN(at.getTime())) return value;
+	const pad = (n: number) => String(n).padStart(2, '0');
+	const hm = `${pad(at.getHours())}:${pad(at.getMinutes())}`;
+	const today = new Date(now);
+	const tomorrow = new Date(now);
+	tomorrow.setDate(tomorrow.getDate() + 1);
+	if (at.toDateString() === today.toDateString()) return `today ${hm}`;
+	if (at.toDateString() === tomorrow.toDateString()) return `tomorrow ${hm}`;
+	const year = at.getFullYear() === today.getFullYear() ? '' : ` ${at.getFullYear()}`;
+	return `${DAYS[at.getDay()]} ${MONTHS[at.getMonth()]} ${at.getDate()}${year} ${hm}`;
+}

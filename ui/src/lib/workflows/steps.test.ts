@@ -120,3 +120,25 @@ describe('workflow steps', () => {
 		expect(explain(w, w.steps['c']!)).toMatch(/workflow failed/);
 	});
 });
+
+describe('blocked steps', () => {
+	it('calls a step blocked, not waiting, after a failed step or in a failed workflow', () => {
+		const w = workflow('running', [
+			step('fetch', [], 'failed'),
+			step('resize', ['fetch'], null),
+			step('publish', ['resize'], null),
+			step('other', [], null)
+		]);
+		expect(stepState(w.steps['resize']!, w)).toBe('blocked');
+		expect(stepState(w.steps['publish']!, w)).toBe('blocked');
+		expect(stepState(w.steps['other']!, w)).toBe('waiting');
+		expect(explain(w, w.steps['publish']!)).toBe('Blocked: fetch failed, so it will never run.');
+		expect(countByState(Object.values(w.steps), w)).toEqual([
+			{ state: 'failed', count: 1 },
+			{ state: 'waiting', count: 1 },
+			{ state: 'blocked', count: 2 }
+		]);
+		const failed = workflow('failed', [step('a', [], 'succeeded'), step('b', ['a'], null)]);
+		expect(stepState(failed.steps['b']!, failed)).toBe('blocked');
+	});
+});

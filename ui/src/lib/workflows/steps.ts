@@ -1,10 +1,11 @@
 /** Steps of a workflow: counts for the progress bar, and what each step is waiting for. */
 import type { WorkflowDetail, WorkflowStep, WorkflowSummary } from './api';
 
-/** A step's state for display: its job's state, `waiting` before it is queued, `missing`
- * when its job was deleted. */
+/** A step's state for display: its job's state, `waiting` before it is queued, `blocked` when
+ * it never will be (a dependency failed, or the workflow did), `missing` when its job was
+ * deleted. */
 export type StepState =
-	'succeeded' | 'running' | 'retrying' | 'failed' | 'pending' | 'waiting' | 'missing';
+	'succeeded' | 'running' | 'retrying' | 'failed' | 'pending' | 'waiting' | 'blocked' | 'missing';
 
 export const STEP_STATES: readonly StepState[] = [
 	'succeeded',
@@ -13,6 +14,7 @@ export const STEP_STATES: readonly StepState[] = [
 	'failed',
 	'pending',
 	'waiting',
+	'blocked',
 	'missing'
 ];
 
@@ -23,11 +25,24 @@ export const STEP_LABELS: Record<StepState, string> = {
 	failed: 'failed',
 	pending: 'queued',
 	waiting: 'waiting',
+	blocked: 'blocked',
 	missing: 'job missing'
 };
 
-export function stepState(step: Pick<WorkflowStep, 'state' | 'job_id'>): StepState {
-	if (step.state === null) return step.job_id ? 'missing' : 'waiting';
+/** With its `workflow`, a step not queued is told apart: `blocked` rather than `waiting`. */
+export function stepState(
+	step: Pick<WorkflowStep, 'state' | 'job_id' | 'step_id'>,
+	workflow?: Pick<WorkflowDetail, 'state' | 'steps'>
+): StepState {
+	if (step.state === null) {
+		if (step.job_id) return 'missing';
+		if (
+			workflow &&
+			(workflow.state === 'failed' || failedAncestors(workflow.steps, step.step_id).length)
+		)
+			return 'blocked';
+		return 'waiting';
+	}
 	return (STEP_STATES as readonly string[]).includes(step.state)
 		? (step.state as StepState)
 		: 'pending';
@@ -61,9 +76,15 @@ export function progressText(w: WorkflowSummary): string {
 }
 
 /** How many steps are in each state, in display order, empty states left out. */
-export function countByState(steps: readonly WorkflowStep[]): Segment[] {
+export function countByState(
+	steps: readonly WorkflowStep[],
+	workflow?: Pick<WorkflowDetail, 'state' | 'steps'>
+): Segment[] {
 	const counts = new Map<StepState, number>();
-	for (const step of steps) counts.set(stepState(step), (counts.get(stepState(step)) ?? 0) + 1);
+	for (const step of steps) {
+		const state = stepState(step, workflow);
+		counts.set(state, (counts.get(state) ?? 0) + 1);
+	}
 	return STEP_STATES.filter((s) => counts.has(s)).map((state) => ({
 		state,
 		count: counts.get(state)!
@@ -94,9 +115,17 @@ export function unresolved(steps: WorkflowDetail['steps'], step: WorkflowStep): 
 
 /** One sentence on where the step stands and what it waits for. */
 export function explain(workflow: WorkflowDetail, step: WorkflowStep): string {
-	const state = stepState(step);
+	const state = stepState(step, workflow);
 	const open = unresolved(workflow.steps, step);
 	switch (state) {
+		case 'blocked': {
+			const failed = failedAncestors(workflow.steps, step.step_id).join(', ');
+			if (workflow.state === 'failed')
+				return failed
+					? `Blocked: ${failed} failed, and so the workflow failed; no more of its steps will be scheduled.`
+					: 'Blocked: the workflow failed, so no more of its steps will be scheduled.';
+			return `Blocked: ${failed} failed, so it will never run.`;
+		}
 		case 'waiting':
 			if (workflow.state === 'failed')
 				return 'Not queued: the workflow failed, so no more of its steps will be scheduled.';
