@@ -52,6 +52,7 @@ from chancy_web.validation import (
     schema_router,
     strict_json_body,
 )
+from chancy_web.views.controller import ViewController
 from chancy_web.workers.controller import WorkerController
 
 if TYPE_CHECKING:
@@ -105,7 +106,7 @@ def create_app(
             await chancy.pool.open()
         try:
             if ctx.settings.migrate_on_start:
-                await build_concurrently(chancy)
+                await build_concurrently(chancy, search_indexes=ctx.settings.search_indexes)
                 if await migrations.migrate(chancy):
                     log.info("Applied chancy-web migrations")
             if ctx.settings.run_background:
@@ -132,6 +133,7 @@ def create_app(
             SystemController,
             AuditController,
             EventController,
+            ViewController,
             FailureController,
             *(r for r in plugin_routes if not is_public(r)),
             *extra_route_handlers,

@@ -54,6 +54,8 @@ class WebContext:
     #: The worker hosting the API in plugin mode; None when standalone or embedded.
     worker: Worker | None = None
     functions: TtlCache[list[str]] = field(init=False)
+    #: The kwargs/meta keys suggestions offer, per (column, path), as `functions` is cached.
+    suggest_keys: dict[tuple[str, tuple[str, ...]], TtlCache[list[str]]] = field(init=False)
     counts: TtlCache[JobCounts] = field(init=False)
     sessions: SessionCache = field(init=False)
     reads: SharedReads = field(init=False)
@@ -69,6 +71,7 @@ class WebContext:
     def __post_init__(self) -> None:
         self.sessions = SessionCache(self.settings.session_cache_s)
         self.functions = TtlCache(self.settings.functions_cache_s)
+        self.suggest_keys = {}
         self.counts = TtlCache(self.settings.counts_cache_s)
         self.reads = SharedReads(enabled=self.settings.share_reads)
         self.db_slots = asyncio.Semaphore(self.settings.max_db_connections)

@@ -19,6 +19,7 @@ from litestar.types import ExceptionHandlersMap
 from psycopg_pool import PoolTimeout
 
 from chancy_web.deadline import DeadlineExceeded
+from chancy_web.query import QueryError
 from chancy_web.validation import printable
 
 log = logging.getLogger("chancy_web")
@@ -43,7 +44,7 @@ def status_for(exc: BaseException) -> int:
         return exc.status_code
     if isinstance(exc, UNAVAILABLE):
         return 503
-    if isinstance(exc, UNSTORABLE):
+    if isinstance(exc, (*UNSTORABLE, QueryError)):
         return 400
     return 500
 
@@ -84,6 +85,20 @@ def _invalid_value(request: Request[Any, Any, Any], exc: Exception) -> Response[
     )
 
 
+def _query_error(request: Request[Any, Any, Any], exc: QueryError) -> Response[dict[str, object]]:
+    # A search that does not parse: where (a character offset) and what would fit there, so
+    # that the dashboard can underline it.
+    return Response(
+        {
+            "status_code": 400,
+            "detail": exc.message,
+            "extra": {"position": exc.position, "expected": exc.expected},
+        },
+        status_code=400,
+        media_type=MediaType.JSON,
+    )
+
+
 def _internal_error(request: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, object]]:
     # Litestar logs unhandled exceptions only in debug mode; a 500 must never pass silently.
     log.error(
@@ -99,5 +114,6 @@ exception_handlers: ExceptionHandlersMap = {
     HTTPException: _client_error,
     **dict.fromkeys(UNAVAILABLE, _unavailable),
     **dict.fromkeys(UNSTORABLE, _invalid_value),
+    QueryError: _query_error,  # type: ignore[dict-item]
     500: _internal_error,
 }

@@ -76,6 +76,7 @@ LISTS: dict[str, str] = {
     MIXED: "{mixed}",
 }
 SUMMARY = "_summary"
+SEARCH_JSON = ROOT / "docs" / "benchmarks-search.json"
 #: States of the mixed pages ("" is the unfiltered list), and the positions they start from.
 MIXED_STATES = ("", "pending", "running", "retrying", "succeeded", "failed")
 MIXED_DEPTHS = (0.0, 0.2, 0.4, 0.6, 0.8)
@@ -132,6 +133,29 @@ LARGE_ENDPOINTS: dict[str, str] = {
     "jobs_deep_page": "/api/v1/jobs?pagination=true&before={deep_id}",
     "job_counts": "/api/v1/jobs/counts",
 }
+#: The search (`--search`, chancy-web only, with `search_indexes` on). Templates also take
+#: {user_id} {email} {error_text}, found in the seeded jobs by `discover_search`.
+SEARCH_ENDPOINTS: dict[str, str] = {
+    "search_kwargs_gin": "/api/v1/jobs?pagination=true&view=summary&q=kwargs.user_id:{user_id}",
+    "search_kwargs_gin_string": '/api/v1/jobs?pagination=true&view=summary&q=kwargs.to:"{email}"',
+    "search_error_bounded": '/api/v1/jobs?pagination=true&view=summary&q=error:"{error_text}"',
+    "search_error_bounded_no_match": "/api/v1/jobs?pagination=true&view=summary"
+    '&q=error:"no such text anywhere"',
+    "search_state_and_kwargs": "/api/v1/jobs?pagination=true&view=summary&state=failed"
+    "&q=kwargs.user_id:{user_id}",
+    "suggest_qualifier": "/api/v1/jobs/suggest?q=state:failed st",
+    "suggest_kwargs_keys": "/api/v1/jobs/suggest?q=kwargs.",
+    "suggest_function": "/api/v1/jobs/suggest?q=func:~send",
+    "search_counts": "/api/v1/jobs/counts?q=kwargs.user_id:{user_id}",
+}
+#: The issue's targets (at 10M jobs, 8 clients), p95 in ms.
+SEARCH_TARGETS_MS = {
+    "search_kwargs_gin": 50.0,
+    "search_error_bounded": 250.0,
+    "suggest_qualifier": 20.0,
+    "suggest_kwargs_keys": 20.0,
+    "functions_cold": 50.0,
+}
 REFERENCE_APP = """
 import os
 from chancy import Chancy
@@ -153,7 +177,8 @@ from chancy_web import Api, Settings, SimpleAuthBackend
 
 chancy = Chancy(os.environ["BENCH_DSN"], plugins=[Cron(), WorkflowPlugin(), Api(
     authentication_backend=SimpleAuthBackend({"admin": os.environ["BENCH_PASSWORD_HASH"]}),
-    settings=Settings(share_reads=os.environ["BENCH_SHARE_READS"] == "1"))])
+    settings=Settings(share_reads=os.environ["BENCH_SHARE_READS"] == "1",
+                      search_indexes=os.environ.get("BENCH_SEARCH_INDEXES") == "1"))])
 """
 #: chancy-web with `share_reads` off: every job-list request runs its own query. Measured on the
 #: lists (the only reads that are shared), so that the ratios do not rest on sharing alone.
@@ -960,6 +985,8 @@ def render(full: dict[str, Any] | None, large: dict[str, Any] | None) -> str:
         lines += _render_full(full)
     if large:
         lines += _render_large(large)
+    if search := read_json(SEARCH_JSON):
+        lines += _render_search(search)
     if not (full or large):
         lines += ["No results yet: run `python scripts/bench.py`."]
     return "\n".join(lines) + "\n"
@@ -1244,6 +1271,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         action="store_true",
         help=f"only chancy-web's lists and counts (default from {LARGE:,} jobs)",
     )
+    p.add_argument(
+        "--search",
+        action="store_true",
+        help="only chancy-web's search, suggestions and function list, with the opt-in search "
+        "indexes built (results in docs/benchmarks-search.json and a section of --out)",
+    )
     p.add_argument("--ref-venv", default=str(ROOT / ".bench" / "ref-venv"))
     p.add_argument("--rng-seed", type=int, default=1)
     p.add_argument("--out", default=str(ROOT / "docs" / "benchmarks.md"))
@@ -1251,7 +1284,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--render-only", action="store_true", help="rewrite --out from the JSON files beside it"
     )
     args = p.parse_args(argv)
-    if args.jobs >= LARGE:
+    if args.search:
+        args.skip_reference = args.skip_browser = True
+    elif args.jobs >= LARGE:
         args.lists_only = True
     if args.lists_only:
         args.skip_reference = True
@@ -1289,7 +1324,11 @@ def main(argv: list[str] | None = None) -> int:
                 )
                 print(f"seeded: {seeding}", file=sys.stderr)
             params = discover(dsn)
-            result = bench(args, dsn, params, work, ref_bin)
+            if args.search:
+                params.update(discover_search(dsn))
+                result = bench_search(args, dsn, params, work)
+            else:
+                result = bench(args, dsn, params, work, ref_bin)
             result.update(
                 at=datetime.now(UTC).isoformat(timespec="seconds"),
                 command=command,
@@ -1312,7 +1351,12 @@ def main(argv: list[str] | None = None) -> int:
                     )
                 },
             )
-        write(result, Path(args.out), large=args.lists_only)
+        if args.search:
+            out = Path(args.out)
+            out.with_name(out.stem + "-search.json").write_text(json.dumps(result, indent=2) + "\n")
+            write(None, out, large=False)
+        else:
+            write(result, Path(args.out), large=args.lists_only)
         return 0
     except (KeyboardInterrupt, Stop):
         print("interrupted: stopping what was started", file=sys.stderr)
@@ -1376,6 +1420,155 @@ def bench(
         if dist is not None:
             result["js"]["reference"] = reference_js(dist)
     return result
+
+
+def search_path(template: str, params: dict[str, str]) -> str:
+    """`template` filled in, its `q` (the last parameter) percent-encoded."""
+    path, _, q = template.format(**params).rpartition("q=")
+    return path + "q=" + quote(q, safe="")
+
+
+def discover_search(dsn: str) -> dict[str, str]:
+    """Values the search endpoints look for, taken from the seeded jobs (newest first)."""
+    with psycopg.connect(dsn) as conn:
+        user = conn.execute(
+            "SELECT kwargs->>'user_id' FROM chancy_jobs WHERE kwargs ? 'user_id' "
+            "ORDER BY id DESC LIMIT 1"
+        ).fetchone()
+        email = conn.execute(
+            "SELECT kwargs->>'to' FROM chancy_jobs WHERE kwargs ? 'to' ORDER BY id DESC LIMIT 1"
+        ).fetchone()
+        error = conn.execute(
+            "SELECT split_part(rtrim(errors->-1->>'traceback', E'\\n'), E'\\n', -1) "
+            "FROM chancy_jobs WHERE state = 'failed' ORDER BY id DESC LIMIT 1"
+        ).fetchone()
+    return {
+        "user_id": user[0] if user else "1",
+        "email": email[0] if email else "nobody@example.invalid",
+        # The message of the latest failure, as a user would paste it.
+        "error_text": (error[0] if error else "Error").partition(": ")[2][:40] or "Error",
+    }
+
+
+def functions_cold(dsn: str, runs: int = 5) -> dict[str, Any]:
+    """The function list's query on a fresh connection each time (no app cache): the skip
+    scan chancy-web runs, and the DISTINCT it replaced."""
+    from chancy_web.jobs.queries import FUNCTIONS_SQL
+
+    skip = FUNCTIONS_SQL.format(jobs=sql.Identifier("chancy_jobs"))
+    distinct = sql.SQL("SELECT DISTINCT func FROM chancy_jobs ORDER BY func")
+    out: dict[str, Any] = {}
+    for name, query in (("skip_scan", skip), ("distinct", distinct)):
+        times = []
+        for _ in range(runs):
+            with psycopg.connect(dsn) as conn:
+                t0 = time.perf_counter()
+                names = conn.execute(query).fetchall()
+                times.append((time.perf_counter() - t0) * 1000)
+        out[name] = {
+            "first_ms": round(times[0], 1),
+            "median_ms": round(statistics.median(times), 1),
+            "max_ms": round(max(times), 1),
+            "functions": len(names),
+        }
+    return out
+
+
+def build_search_indexes(dsn: str) -> dict[str, Any]:
+    from chancy import Chancy
+
+    from chancy_web.migrations.indexes import build_concurrently
+
+    async def go() -> list[str]:
+        async with Chancy(dsn, no_default_plugins=True) as chancy:
+            return await build_concurrently(chancy, search_indexes=True)
+
+    t0 = time.perf_counter()
+    built = asyncio.run(go())
+    seconds = time.perf_counter() - t0
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        conn.execute("ANALYZE chancy_jobs")
+        sizes = conn.execute(
+            "SELECT c.relname, pg_relation_size(c.oid) FROM pg_class c "
+            "WHERE c.relname IN ('chancy_web_jobs_kwargs', 'chancy_web_jobs_meta', "
+            "'chancy_web_jobs_error_trgm', 'chancy_web_jobs_func', 'chancy_jobs')"
+        ).fetchall()
+        trgm = conn.execute("SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'").fetchone()
+    return {
+        "built": built,
+        "build_s": round(seconds, 1),
+        "pg_trgm": trgm is not None,
+        "sizes_mib": {name: round(size / 2**20, 1) for name, size in sizes},
+    }
+
+
+def bench_search(
+    args: argparse.Namespace, dsn: str, params: dict[str, str], work: Path
+) -> dict[str, Any]:
+    """The search cases: indexes built, the cold function list, then the endpoints."""
+    from chancy_web.auth.passwords import hash_password
+
+    indexes = build_search_indexes(dsn)
+    print(f"search indexes: {indexes}", file=sys.stderr)
+    cold = functions_cold(dsn)
+    print(f"function list, cold: {cold}", file=sys.stderr)
+    password = secrets.token_urlsafe(16)
+    (work / "bench_web_app.py").write_text(WEB_APP)
+    env = {
+        "BENCH_DSN": dsn,
+        "BENCH_PASSWORD_HASH": hash_password(password),
+        "BENCH_SHARE_READS": "0",  # every request runs its own search
+        "BENCH_SEARCH_INDEXES": "1",
+    }
+    web_bin = Path(sys.executable).parent / "chancy"
+    server = start_server("chancy-web", web_bin, "bench_web_app", work, env, work)
+    try:
+        wait_ready(server)
+        chosen = {"chancy-web": {n: search_path(p, params) for n, p in SEARCH_ENDPOINTS.items()}}
+        result = asyncio.run(measure([server], chosen, {"chancy-web": password}, args))
+    finally:
+        stop_process(server.proc)
+    result.update(indexes=indexes, functions_cold=cold, targets_ms=SEARCH_TARGETS_MS)
+    return result
+
+
+def _render_search(result: dict[str, Any]) -> list[str]:
+    d = result.get("dataset", {})
+    lines = [
+        "## Search",
+        "",
+        f"`{result.get('command', 'python scripts/bench.py --search')}` at {d.get('jobs', 0):,} "
+        f"jobs ({result.get('at', '?')}), chancy-web only, `search_indexes` on, every request "
+        "running its own query (`share_reads` off). Targets are the issue's, at 10M jobs.",
+        "",
+        "| what | serial p50 ms | c8 p95 ms | c8 req/s | target p95 ms |",
+        "| --- | --- | --- | --- | --- |",
+    ]
+    targets = result.get("targets_ms", {})
+    for name, e in result["servers"]["chancy-web"]["endpoints"].items():
+        s, lo = e["serial"], e["loaded"]
+        lines.append(
+            f"| `{name}` | {fmt(s.get('p50_ms'))} | {fmt(lo.get('p95_ms'))} | "
+            f"{fmt(lo.get('rps'))} | {fmt(targets.get(name))} |"
+        )
+    cold = result.get("functions_cold", {})
+    for name in ("skip_scan", "distinct"):
+        c = cold.get(name)
+        if c:
+            lines.append(
+                f"| function list, cold ({name.replace('_', ' ')}; first / median of "
+                f"fresh connections) | {c['first_ms']} / {c['median_ms']} | | | "
+                f"{fmt(targets.get('functions_cold')) if name == 'skip_scan' else ''} |"
+            )
+    idx = result.get("indexes", {})
+    if idx:
+        lines += [
+            "",
+            f"Index build (CONCURRENTLY): {idx.get('build_s')} s; pg_trgm installed: "
+            f"{idx.get('pg_trgm')}; sizes (MiB): "
+            + ", ".join(f"{k} {v}" for k, v in sorted(idx.get("sizes_mib", {}).items())),
+        ]
+    return [*lines, ""]
 
 
 def reference_dist(ref_bin: Path | None) -> Path | None:

@@ -27,6 +27,10 @@ REQUIRED = {
     "listJobs": (VIEWER, None),
     "countJobs": (VIEWER, None),
     "listJobFunctions": (VIEWER, None),
+    "suggestJobSearch": (VIEWER, None),
+    "listViews": (VIEWER, None),
+    "createView": (VIEWER, "view.create"),
+    "deleteView": (VIEWER, "view.delete"),
     "getJob": (VIEWER, None),
     "listQueues": (VIEWER, None),
     "getQueue": (VIEWER, None),
@@ -77,6 +81,7 @@ BODIES = {
     "cloneJob": {},
     "updateQueue": {"concurrency": 1},
     "pauseQueue": {},
+    "createView": {"name": "matrix", "q": "state:failed"},
     "createQueue": lambda: {"name": f"matrix-{uuid.uuid4().hex[:8]}", "tags": []},
 }
 
@@ -90,6 +95,7 @@ def _path(template: str) -> str:
         .replace("{workflow_id}", str(uuid.uuid4()))
         .replace("{op_id}", str(uuid.uuid4()))
         .replace("{prefix}", "global")
+        .replace("{view_id}", "999999999")
         .replace("{fingerprint}", "0123456789abcdef")
     )
 

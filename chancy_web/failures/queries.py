@@ -39,6 +39,10 @@ _GROUP_COLUMNS = f"""
         ORDER BY s.hour
     ) AS sparkline
 """
+#: What the page's rows need from the groups table (the sample traceback stays behind).
+_PAGE_COLUMNS = """g.fingerprint, g.exception, g.message_template, g.frame, g.total,
+    g.first_seen, g.last_seen, g.status, g.regressed, g.resolved_at, g.reopened_at,
+    g.functions, g.queues, g.sample_job_id"""
 _WINDOWS = f"""
     LEFT JOIN LATERAL (
         SELECT
@@ -67,13 +71,13 @@ async def list_groups(db: Reader, chancy: Chancy, f: FailureFilter) -> Page[Fail
         where.append("g.last_seen >= %s")
         params.append(f.since)
     if f.q is not None:
+        # One ILIKE over the fields joined by newlines, which `q` cannot hold (so no match
+        # spans two fields): a quarter of the work of one ILIKE per field.
         where.append(
-            "(g.exception ILIKE %s OR g.message_template ILIKE %s OR g.frame ILIKE %s"
-            " OR EXISTS (SELECT 1 FROM unnest(g.functions) fn WHERE fn ILIKE %s)"
-            " OR g.fingerprint = %s)"
+            "(concat_ws(E'\\n', g.exception, g.message_template, g.frame,"
+            " array_to_string(g.functions, E'\\n')) ILIKE %s OR g.fingerprint = %s)"
         )
-        pattern = contains_pattern(f.q)
-        params += [pattern, pattern, pattern, pattern, f.q.lower()]
+        params += [contains_pattern(f.q), f.q.lower()]
     backwards = f.cursor is not None and f.cursor.backwards
     if f.cursor is not None:
         where.append(f"(g.last_seen, g.fingerprint) {'>' if backwards else '<'} (%s, %s)")
@@ -82,7 +86,9 @@ async def list_groups(db: Reader, chancy: Chancy, f: FailureFilter) -> Page[Fail
     query = sql.SQL(
         "SELECT "
         + _GROUP_COLUMNS
-        + " FROM (SELECT * FROM {groups} g WHERE "
+        + " FROM (SELECT "
+        + _PAGE_COLUMNS
+        + " FROM {groups} g WHERE "
         + " AND ".join(where)  # constant text; values are parameters
         + f" ORDER BY g.last_seen {direction}, g.fingerprint {direction} LIMIT %s) g"
         + _WINDOWS

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Annotated
 from uuid import UUID
 
@@ -10,11 +11,11 @@ from litestar.params import FromPath, JSONBody, QueryParameter
 
 from chancy_web.audit.recording import audited
 from chancy_web.auth.roles import Role
-from chancy_web.context import Ctx
-from chancy_web.db import Reader, read
+from chancy_web.context import Ctx, TtlCache
+from chancy_web.db import Reader, read, table
 from chancy_web.errors import ConflictException
-from chancy_web.jobs import actions, queries
-from chancy_web.jobs.filters import JobFilter
+from chancy_web.jobs import actions, queries, suggest
+from chancy_web.jobs.filters import JobFilter, QParam, SearchParam
 from chancy_web.jobs.schemas import (
     BatchResult,
     JobActionResult,
@@ -26,13 +27,24 @@ from chancy_web.jobs.schemas import (
     JobRow,
     JobSummary,
     JobSummaryPage,
+    Suggestions,
 )
 from chancy_web.pagination import page_struct
+from chancy_web.query import compile_query
 from chancy_web.query.counts import shared_job_counts
+from chancy_web.query.language import MAX_LENGTH
 from chancy_web.query.schemas import JobCounts
 from chancy_web.shared_reads import json_body, request_key
 from chancy_web.types import AnyRequest
 
+SuggestQParam = Annotated[
+    str, QueryParameter(description="The search as typed so far", max_length=MAX_LENGTH)
+]
+CursorOffsetParam = Annotated[
+    int | None, QueryParameter(description="Where the cursor is in `q` (a character offset)", ge=0)
+]
+#: Key paths whose suggestions are cached at once; past it the cache starts again.
+MAX_CACHED_PATHS = 256
 JobList = JobPage | JobSummaryPage | list[JobRow] | list[JobSummary]
 
 
@@ -41,11 +53,12 @@ async def list_jobs(ctx: Ctx, request: AnyRequest, job_filter: JobFilter) -> Res
 
     async def body() -> bytes:
         async with read(ctx) as db:
-            page = await queries.list_jobs(db, ctx.chancy, job_filter)
+            page, searched = await queries.list_jobs(db, ctx.chancy, job_filter)
         if not job_filter.envelope:
             return msgspec.json.encode(page.items)
         envelope = JobSummaryPage if job_filter.summary else JobPage
-        return msgspec.json.encode(page_struct(page, envelope))
+        body = msgspec.structs.replace(page_struct(page, envelope), searched=searched)
+        return msgspec.json.encode(body)
 
     return json_body(await ctx.reads.share(request_key(request), body))
 
@@ -78,12 +91,63 @@ class JobController(Controller):
         return await ctx.functions.get(fetch)
 
     @get(
+        "/suggest",
+        operation_id="suggestJobSearch",
+        summary="What may complete the search at the cursor",
+        description=(
+            "Qualifier names, states, queue and function names, and the kwargs and meta keys "
+            "of the newest jobs. `q` need not parse; each suggestion's `insert` replaces "
+            "`q[replace.from:replace.to]`. `cursor` is a character offset in `q` (default: "
+            "its end)."
+        ),
+    )
+    async def suggest_job_search(
+        self, ctx: Ctx, q: SuggestQParam = "", cursor: CursorOffsetParam = None
+    ) -> Suggestions:
+        at = len(q) if cursor is None else min(cursor, len(q))
+        async with read(ctx) as db:
+
+            async def functions() -> list[str]:
+                # The function list's cache, filled on this connection when it is stale.
+                return await ctx.functions.get(lambda: queries.list_functions(db, ctx.chancy))
+
+            async def keys(column: str, path: list[str]) -> list[str]:
+                # Cached like the function list: reading the newest jobs' keys for every
+                # keystroke of every viewer cost more than the rest of a suggestion.
+                cache = ctx.suggest_keys.get((column, tuple(path)))
+                if cache is None:
+                    if len(ctx.suggest_keys) > MAX_CACHED_PATHS:
+                        ctx.suggest_keys.clear()
+                    cache = TtlCache(ctx.settings.functions_cache_s)
+                    ctx.suggest_keys[(column, tuple(path))] = cache
+                return await cache.get(lambda: suggest.read_keys(db, ctx.chancy, column, path))
+
+            return await suggest.suggest(db, ctx.chancy, q, at, functions, keys)
+
+    @get(
         "/counts",
         operation_id="countJobs",
         summary="Jobs by state and by queue (exact, or estimated for very large states)",
-        description="Computed at most once per `counts_cache_s` seconds, shared by all viewers.",
+        description=(
+            "Computed at most once per `counts_cache_s` seconds, shared by all viewers. With "
+            "`q`, exact counts of the jobs the search selects (bounded as `searched` says), "
+            "computed for each request under the statement timeout."
+        ),
+        raises=[ValidationException],
     )
-    async def count_jobs(self, ctx: Ctx) -> JobCounts:
+    async def count_jobs(
+        self, ctx: Ctx, q: QParam = None, search: SearchParam = "window"
+    ) -> JobCounts:
+        if q is not None and q.strip():
+            selection = compile_query(
+                q,
+                table=table(ctx.chancy, "jobs"),
+                now=datetime.now(UTC),
+                settings=ctx.settings,
+                unbounded=search == "all",
+            )
+            async with read(ctx) as reader:
+                return await queries.count_matching(reader, ctx.chancy, selection)
         return await shared_job_counts(ctx)
 
     @post(

@@ -6,19 +6,26 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
+import msgspec
+import psycopg
 from chancy import Chancy
 from msgspec import Raw
 from psycopg import sql
+from psycopg.rows import tuple_row
 
 from chancy_web.db import Reader, render, table
 from chancy_web.jobs.filters import JobFilter
-from chancy_web.jobs.schemas import JobDetail, JobRow, JobState, JobSummary
+from chancy_web.jobs.schemas import JOB_STATES, JobDetail, JobRow, JobState, JobSummary
 from chancy_web.pagination import Cursor, Direction, Page, keyset_page
+from chancy_web.query import Selection
 from chancy_web.query.columns import ERROR
+from chancy_web.query.compile import window_query
 from chancy_web.query.filters import identifier, job_conditions_sql
+from chancy_web.query.schemas import JobCounts, Searched
 
 BASE_COLUMNS = sql.SQL(
     """id, queue, func, state, priority, attempts, max_attempts, taken_by, created_at,
@@ -34,7 +41,14 @@ HEAVY_COLUMNS = sql.SQL(
     coalesce(nullif(errors, 'null'), '[]')::text AS errors,
     claim_id"""
 )
+#: The start of the arguments, as the summary shows them: bounded whatever their size.
+PREVIEW = sql.SQL(
+    """CASE WHEN kwargs IS NULL OR kwargs IN ('null', '{}') THEN NULL
+    WHEN length(kwargs::text) > 120 THEN left(kwargs::text, 119) || '…'
+    ELSE kwargs::text END AS kwargs_preview"""
+)
 _BASE_COLUMNS = BASE_COLUMNS.as_string(None)
+_PREVIEW = PREVIEW.as_string(None)
 _ERROR = ERROR.as_string(None)
 _HEAVY_COLUMNS = HEAVY_COLUMNS.as_string(None)
 
@@ -99,14 +113,14 @@ class ListQuery:
 #: One page: the rows sorted and limited, then the error line (and for full rows the heavy
 #: columns) of just those.
 LIST_SQL = """
-SELECT {base}, {error}{heavy} FROM (
-    SELECT {base}, {carried} FROM {jobs} {where} ORDER BY {order_by} LIMIT %s
+SELECT {base}, {error}, {preview}{heavy} FROM (
+    SELECT {base}, {carried} FROM {jobs} AS j {where} ORDER BY {order_by} LIMIT %s
 ) AS page
 ORDER BY {order_by}
 """
 
 
-def list_query(chancy: Chancy, f: JobFilter) -> ListQuery:
+def list_query(chancy: Chancy, f: JobFilter, search: Selection | None = None) -> ListQuery:
     """The SQL of one page of a job list (separate so that tests can EXPLAIN it).
 
     Built as a plain string from allow-listed names: composing it with `psycopg.sql` for
@@ -114,6 +128,10 @@ def list_query(chancy: Chancy, f: JobFilter) -> ListQuery:
     """
     order = NEWEST if f.before is not None else ORDER_BY_STATE[f.state]
     where, params = job_conditions_sql(f.conditions)
+    search = search or f.search
+    if search is not None:
+        where.append(render(search.where))
+        params += search.params
     if f.state is not None:
         where.append("state = %s")
         params.append(f.state)
@@ -140,8 +158,9 @@ def list_query(chancy: Chancy, f: JobFilter) -> ListQuery:
     query = LIST_SQL.format(
         base=_BASE_COLUMNS,
         error=_ERROR,
+        preview=_PREVIEW,
         heavy="" if f.summary else f", {_HEAVY_COLUMNS}",
-        carried="errors" if f.summary else "kwargs, meta, limits, errors, claim_id",
+        carried="errors, kwargs" if f.summary else "kwargs, meta, limits, errors, claim_id",
         jobs=identifier(f"{chancy.prefix}jobs"),
         where=f"WHERE {' AND '.join(where)}" if where else "",
         order_by=order_by,
@@ -149,18 +168,56 @@ def list_query(chancy: Chancy, f: JobFilter) -> ListQuery:
     return ListQuery(sql=query, params=[*params, f.limit + 1], order=order, backwards=backwards)
 
 
-async def list_jobs(db: Reader, chancy: Chancy, f: JobFilter) -> Page[JobSummary]:
-    q = list_query(chancy, f)
-    rows = await db.all(q.sql, q.params, _summary_rows if f.summary else _full_rows)
-    return keyset_page(rows, f.limit, f.cursor, functools.partial(_cursor, q.order))
+async def searched_selection(
+    db: Reader, chancy: Chancy, search: Selection | None
+) -> tuple[Selection | None, Searched | None]:
+    """A search as it will run, and what it covers: a bounded search reads its window of
+    ids first (one short walk of the primary key), so the response can name it."""
+    if search is None:
+        return None, None
+    if search.bounded:
+        query, params = window_query(table(chancy, "jobs"), search.size)
+        row: tuple[Any, ...] | None = await db.one(query, params, tuple_row)
+        if row is not None and row[0] is not None:
+            search = search.within((row[0], row[1]))
+    window = search.window
+    return search, Searched(
+        from_=str(window[0]) if window else None,
+        to=str(window[1]) if window else None,
+        bounded=search.bounded,
+        timed_out=False,
+        size=search.size if search.bounded else None,
+    )
+
+
+async def list_jobs(
+    db: Reader, chancy: Chancy, f: JobFilter
+) -> tuple[Page[JobSummary], Searched | None]:
+    """One page, and (with `q`) what the search covered."""
+    search, searched = await searched_selection(db, chancy, f.search)
+    q = list_query(chancy, f, search)
+    try:
+        rows = await db.all(q.sql, q.params, _summary_rows if f.summary else _full_rows)
+    except psycopg.errors.QueryCanceled:
+        if searched is None:
+            raise
+        # A search that ran out of time answers with what it found (nothing) and says so,
+        # rather than a 503 that reads like an outage.
+        empty: Page[JobSummary] = Page(items=[], has_more=False, next_cursor=None, prev_cursor=None)
+        return empty, msgspec.structs.replace(searched, timed_out=True)
+    return keyset_page(rows, f.limit, f.cursor, functools.partial(_cursor, q.order)), searched
 
 
 @functools.cache
 def _get_job_sql(chancy: Chancy) -> str:
-    query = sql.SQL("SELECT {base}, {error}, {heavy} FROM {jobs} WHERE id = %s")
+    query = sql.SQL("SELECT {base}, {error}, {preview}, {heavy} FROM {jobs} WHERE id = %s")
     return render(
         query.format(
-            base=BASE_COLUMNS, error=ERROR, heavy=HEAVY_COLUMNS, jobs=table(chancy, "jobs")
+            base=BASE_COLUMNS,
+            error=ERROR,
+            preview=PREVIEW,
+            heavy=HEAVY_COLUMNS,
+            jobs=table(chancy, "jobs"),
         )
     )
 
@@ -170,8 +227,21 @@ async def get_job(db: Reader, chancy: Chancy, job_id: UUID) -> JobDetail | None:
     return await db.one(_get_job_sql(chancy), (job_id,), _detail_row)
 
 
+#: Distinct function names by a skip scan of the func index (`web_jobs_func`): one short
+#: index descent per name, instead of reading every job (358 ms at 1M jobs with DISTINCT).
+FUNCTIONS_SQL = sql.SQL(
+    """WITH RECURSIVE f(func) AS (
+        (SELECT func FROM {jobs} ORDER BY func LIMIT 1)
+        UNION ALL
+        SELECT (SELECT j.func FROM {jobs} AS j WHERE j.func > f.func ORDER BY j.func LIMIT 1)
+        FROM f WHERE f.func IS NOT NULL
+    )
+    SELECT func FROM f WHERE func IS NOT NULL"""
+)
+
+
 async def list_functions(db: Reader, chancy: Chancy) -> list[str]:
-    query = sql.SQL("SELECT DISTINCT func FROM {jobs} ORDER BY func")
+    query = FUNCTIONS_SQL
     rows: list[tuple[str]] = await db.all(query.format(jobs=table(chancy, "jobs")))
     return [func for (func,) in rows]
 
@@ -181,13 +251,17 @@ def _clones_sql(chancy: Chancy) -> str:
     # `meta ? 'cloned_from'` matches the partial index web_jobs_cloned_from, which holds
     # only clones, in this order.
     query = sql.SQL(
-        "SELECT {base}, {error}, {heavy} FROM {jobs} "
+        "SELECT {base}, {error}, {preview}, {heavy} FROM {jobs} "
         "WHERE meta ? 'cloned_from' AND meta->>'cloned_from' = %s "
         "ORDER BY meta->>'cloned_from', id LIMIT %s"
     )
     return render(
         query.format(
-            base=BASE_COLUMNS, error=ERROR, heavy=HEAVY_COLUMNS, jobs=table(chancy, "jobs")
+            base=BASE_COLUMNS,
+            error=ERROR,
+            preview=PREVIEW,
+            heavy=HEAVY_COLUMNS,
+            jobs=table(chancy, "jobs"),
         )
     )
 
@@ -195,3 +269,31 @@ def _clones_sql(chancy: Chancy) -> str:
 async def list_clones(db: Reader, chancy: Chancy, job_id: UUID, limit: int) -> list[JobRow]:
     """The jobs cloned from `job_id`, oldest first: at most `limit` + 1 (to tell if more)."""
     return await db.all(_clones_sql(chancy), (str(job_id), limit + 1), _full_rows)
+
+
+async def count_matching(db: Reader, chancy: Chancy, search: Selection) -> JobCounts:
+    """Exact counts, by state and queue, of the jobs a search selects, under the statement
+    timeout: a search that runs out of time answers zeros and says so (`timed_out`)."""
+    search_run, searched = await searched_selection(db, chancy, search)
+    assert search_run is not None and searched is not None
+    by_state: dict[str, int] = dict.fromkeys(JOB_STATES, 0)
+    by_queue: dict[str, dict[str, int]] = {}
+    query = sql.SQL(
+        "SELECT j.queue, j.state, count(*) FROM {jobs} AS j WHERE {where} GROUP BY 1, 2"
+    ).format(jobs=table(chancy, "jobs"), where=search_run.where)
+    try:
+        rows: list[tuple[str, str, int]] = await db.all(query, search_run.params)
+    except psycopg.errors.QueryCanceled:
+        rows, searched = [], msgspec.structs.replace(searched, timed_out=True)
+    for queue, state, count in rows:
+        by_state[state] = by_state.get(state, 0) + count
+        by_queue.setdefault(queue, dict.fromkeys(JOB_STATES, 0))[state] = count
+    return JobCounts(
+        by_state=by_state,
+        by_queue=by_queue,
+        oldest_pending_at={},
+        exact=not searched.timed_out,
+        estimated_states=[],
+        computed_at=datetime.now(UTC),
+        searched=searched,
+    )

@@ -6,6 +6,7 @@ from uuid import UUID
 
 import msgspec
 
+from chancy_web.query.schemas import Searched
 from chancy_web.validation import NO_NUL
 
 JobState = Literal["pending", "running", "failed", "retrying", "succeeded"]
@@ -36,6 +37,9 @@ class JobSummary(msgspec.Struct):
     unique_key: str | None
     #: The last line of the latest traceback (usually `ExceptionType: message`), if any.
     error: str | None
+    #: The start of the job's arguments as JSON text, at most 120 characters (cut short with
+    #: "…"); null when it has none.
+    kwargs_preview: str | None
 
 
 class JobLimit(msgspec.Struct, kw_only=True):
@@ -76,6 +80,8 @@ class JobPage(msgspec.Struct, kw_only=True):
     has_more: bool
     next_cursor: str | None
     prev_cursor: str | None
+    #: Null without `q`.
+    searched: Searched | None = None
 
 
 class JobSummaryPage(msgspec.Struct, kw_only=True):
@@ -85,6 +91,8 @@ class JobSummaryPage(msgspec.Struct, kw_only=True):
     has_more: bool
     next_cursor: str | None
     prev_cursor: str | None
+    #: Null without `q`.
+    searched: Searched | None = None
 
 
 class JobActionResult(msgspec.Struct, kw_only=True):
@@ -145,3 +153,23 @@ class JobClones(msgspec.Struct, kw_only=True):
 
     items: list[JobRow]
     has_more: bool
+
+
+class Suggestion(msgspec.Struct, kw_only=True):
+    #: The text to put in place of `replace`'s range of the query.
+    insert: str
+    label: str
+    #: What it is (a qualifier's description, "function", "state", ...).
+    detail: str
+
+
+class SuggestRange(msgspec.Struct, kw_only=True):
+    """Character offsets in `q`: the suggestion replaces `q[from:to]`."""
+
+    from_: int = msgspec.field(name="from")
+    to: int
+
+
+class Suggestions(msgspec.Struct, kw_only=True):
+    suggestions: list[Suggestion]
+    replace: SuggestRange

@@ -29,9 +29,26 @@ JOB_INDEXES = {
     # The jobs a cron schedule produced, newest first (Chancy's own unique_key index covers
     # only unfinished jobs).
     "web_jobs_unique_key": "(unique_key, id DESC) WHERE unique_key IS NOT NULL",
+    # Distinct function names by a skip scan instead of a scan of every job (see
+    # `jobs.queries.list_functions`); also serves `func:` equality.
+    "web_jobs_func": "(func)",
     # The clones of a job ("Re-run with edits"); only clones are in it, so it stays tiny.
     "web_jobs_cloned_from": "((meta->>'cloned_from'), id) WHERE meta ? 'cloned_from'",
 }
+
+#: Built only when `Settings.search_indexes` is on: each costs every job insert (a GIN
+#: insert of every key and value of the arguments) and disk, for `kwargs.`/`meta.` equality
+#: over every job instead of the newest `search_window` (see docs/search.md).
+SEARCH_INDEXES = {
+    "web_jobs_kwargs": "USING gin (kwargs jsonb_path_ops)",
+    "web_jobs_meta": "USING gin (meta jsonb_path_ops)",
+}
+#: Also with `search_indexes`, and only where the pg_trgm extension is installed (it is never
+#: required, nor created here): trigrams of the latest traceback, for `error:` text.
+TRGM_INDEXES = {
+    "web_jobs_error_trgm": "USING gin ((errors->-1->>'traceback') gin_trgm_ops)",
+}
+DEFINITIONS = {**JOB_INDEXES, **SEARCH_INDEXES, **TRGM_INDEXES}
 
 
 def create_statement(prefix: str, name: str, *, concurrently: bool) -> sql.Composed:
@@ -39,15 +56,16 @@ def create_statement(prefix: str, name: str, *, concurrently: bool) -> sql.Compo
         how=sql.SQL("CONCURRENTLY" if concurrently else ""),
         name=sql.Identifier(f"{prefix}{name}"),
         jobs=sql.Identifier(f"{prefix}jobs"),
-        definition=sql.SQL(JOB_INDEXES[name]),  # type: ignore[arg-type]  # constant text
+        definition=sql.SQL(DEFINITIONS[name]),  # type: ignore[arg-type]  # constant text
     )
 
 
-async def build_concurrently(chancy: Chancy) -> list[str]:
+async def build_concurrently(chancy: Chancy, *, search_indexes: bool = False) -> list[str]:
     """Build the missing indexes without blocking writes; returns the names it built.
 
-    An index left invalid by an interrupted concurrent build is dropped and built again.
-    Replicas starting together take turns through an advisory lock.
+    With `search_indexes`, the GIN indexes of `SEARCH_INDEXES` too, and `TRGM_INDEXES` if
+    pg_trgm is installed. An index left invalid by an interrupted concurrent build is
+    dropped and built again. Replicas starting together take turns through an advisory lock.
     """
     built: list[str] = []
     async with await AsyncConnection.connect(chancy.dsn, autocommit=True) as conn:
@@ -56,7 +74,13 @@ async def build_concurrently(chancy: Chancy) -> list[str]:
         row = await cursor.fetchone()
         if not (row and row[0]):
             return built  # Chancy's own tables are not migrated yet
-        for name in JOB_INDEXES:
+        names = list(JOB_INDEXES)
+        if search_indexes:
+            names += SEARCH_INDEXES
+            cursor = await conn.execute("SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'")
+            if await cursor.fetchone() is not None:
+                names += TRGM_INDEXES
+        for name in names:
             full = f"{chancy.prefix}{name}"
             cursor = await conn.execute(
                 "SELECT i.indisvalid FROM pg_index i WHERE i.indexrelid = to_regclass(%s)",

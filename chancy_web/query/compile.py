@@ -11,7 +11,7 @@ same statement.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -35,7 +35,21 @@ class Selection:
     bounded: bool
     #: The ids searched when bounded and the window was read first (`search_window`).
     window: tuple[UUID, UUID] | None
-    tree: Node
+    #: The parsed query (a `language.Node`). Typed Any: Litestar checks a dependency's value
+    #: against its type with msgspec, which refuses a union of several dataclasses.
+    tree: Any
+    #: How many of the newest jobs a bounded search covers.
+    size: int = 0
+    #: The condition before any bound, and its values.
+    condition: sql.Composable = field(default_factory=lambda: sql.SQL("TRUE"))
+    condition_params: tuple[Any, ...] = ()
+
+    def within(self, window: tuple[UUID, UUID]) -> Selection:
+        """This bounded search over the ids of `window` (as `search_window` read them)."""
+        assert self.bounded
+        where = self.condition + sql.SQL(" AND j.id BETWEEN %s AND %s")
+        params = [*self.condition_params, *window]
+        return replace(self, where=where, params=params, window=window)
 
 
 def _compile(node: Node, env: Env) -> Clause:
@@ -78,14 +92,34 @@ def compile_query(
     clause = _compile(tree, Env(table=table, now=now, settings=settings))
     if not clause.bounded or unbounded:
         return Selection(clause.sql, clause.params, False, None, tree)
+    selection = Selection(
+        clause.sql,
+        clause.params,
+        True,
+        None,
+        tree,
+        size=settings.search_window,
+        condition=clause.sql,
+        condition_params=tuple(clause.params),
+    )
     if window is not None:
-        where = clause.sql + sql.SQL(" AND j.id BETWEEN %s AND %s")
-        return Selection(where, [*clause.params, *window], True, window, tree)
+        return selection.within(window)
     lowest = sql.SQL(
         "j.id >= coalesce((SELECT id FROM {t} ORDER BY id DESC OFFSET %s LIMIT 1), %s)"
     ).format(t=table)
     where = clause.sql + sql.SQL(" AND ") + lowest
-    return Selection(where, [*clause.params, settings.search_window - 1, NIL], True, None, tree)
+    return replace(selection, where=where, params=[*clause.params, settings.search_window - 1, NIL])
+
+
+def window_query(table: sql.Identifier, size: int) -> tuple[sql.Composed, list[Any]]:
+    """The oldest and newest ids of the newest `size` jobs (NULLs when there are none): two
+    short walks of the primary key."""
+    query = sql.SQL(
+        """SELECT coalesce((SELECT id FROM {t} ORDER BY id DESC OFFSET %s LIMIT 1),
+                           (SELECT id FROM {t} ORDER BY id LIMIT 1)),
+                  (SELECT id FROM {t} ORDER BY id DESC LIMIT 1)"""
+    ).format(t=table)
+    return query, [size - 1]
 
 
 async def search_window(
@@ -93,14 +127,8 @@ async def search_window(
 ) -> tuple[UUID, UUID] | None:
     """The ids of the newest `size` jobs, oldest and newest (None when there are none): a walk
     of the primary key's last `size` entries."""
-    cursor = await conn.execute(
-        sql.SQL(
-            """SELECT coalesce((SELECT id FROM {t} ORDER BY id DESC OFFSET %s LIMIT 1),
-                               (SELECT id FROM {t} ORDER BY id LIMIT 1)),
-                      (SELECT id FROM {t} ORDER BY id DESC LIMIT 1)"""
-        ).format(t=table),
-        (size - 1,),
-    )
+    query, params = window_query(table, size)
+    cursor = await conn.execute(query, params)
     row = await cursor.fetchone()
     if row is None or row[0] is None:
         return None

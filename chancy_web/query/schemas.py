@@ -8,6 +8,20 @@ from datetime import datetime
 import msgspec
 
 
+class Searched(msgspec.Struct, kw_only=True):
+    """Which jobs a search (`q=`) covered. `bounded`: a term no index serves limited it to
+    the newest `size` jobs, the ids `from`..`to` (null when there were none); `search=all`
+    lifts that. `timed_out`: the search hit the statement timeout, and the answer holds
+    nothing (a narrower query, or one an index serves, finds more)."""
+
+    from_: str | None = msgspec.field(name="from")
+    to: str | None
+    bounded: bool
+    timed_out: bool
+    #: How many of the newest jobs a bounded search covers (`search_window`); null unbounded.
+    size: int | None
+
+
 class JobCounts(msgspec.Struct, kw_only=True):
     """Jobs by state, overall and per queue, computed at most once per interval for everyone."""
 
@@ -25,3 +39,5 @@ class JobCounts(msgspec.Struct, kw_only=True):
     #: of `by_queue[q]["pending"]` is due. Queues with none are left out; empty when pending
     #: jobs are too many to count exactly (`pending` in `estimated_states`).
     scheduled_pending: dict[str, int] = msgspec.field(default_factory=dict)
+    #: With `q`: the jobs the search covered (then every number is an exact count of them).
+    searched: Searched | None = None

@@ -246,8 +246,8 @@ async def _waiting(chancy: Chancy, query: str) -> bool:
         return (await cursor.fetchone())[0] > 0
 
 
-def test_chunks_shrink_while_the_database_is_slow_and_grow_back():
-    ctx = WebContext(chancy=None, auth=SimpleAuthBackend({}), settings=Settings())  # type: ignore[arg-type]
+async def test_chunks_shrink_while_the_database_is_slow_and_grow_back(chancy):
+    ctx = WebContext(chancy=chancy, auth=SimpleAuthBackend({}), settings=Settings())
     sizes = ChunkSize()
     assert sizes.get(ctx) == 1000
     sizes.measured(ctx, 1000, 0.4)  # four times the target: a quarter as many

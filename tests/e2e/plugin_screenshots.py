@@ -170,6 +170,7 @@ async def test_plugin_screenshots(browser: Any, plugin_server: PluginServer, cha
         full=True,
     )
     await shoot("/stats?range=1h", "metrics", ready="svg rect.bar", full=True)
+    await shoot("/stats", "metrics-dark", scheme="dark", ready="svg rect.bar", full=True)
     await shoot(f"/stats/queue:{PLUGIN_QUEUE}?range=1h", "metrics-explorer", ready="svg", full=True)
     await shoot("/system", "system", ready="table.plugins tbody tr", full=True)
     await shoot("/workflows/" + ids["workflow"], "workflow-narrow", width=420, ready=".node")

@@ -159,6 +159,13 @@ async def test_screenshots(browser: Any, live_server: LiveServer, seeded: Seeded
     await shoot(
         "/jobs?state=failed", "jobs-narrow", width=420, height=860, ready="table.jobs tbody tr"
     )
+    # At phone width: the top bar (other pages under "More"), light and dark.
+    phone = {"width": 390, "height": 844}
+    await shoot("/", "overview-phone", **phone, ready="table.jobs tbody tr")
+    await shoot(
+        f"/jobs/{failed_id}", "job-detail-phone-dark", scheme="dark", **phone, ready=".traceback"
+    )
+    await shoot("/queues", "queues-phone-dark", scheme="dark", **phone, ready="table.data tbody tr")
 
     # The operations pages: a few audited actions (one denied), and events arriving live.
     await audited_actions(browser, live_server, failed_id)

@@ -60,8 +60,10 @@ async def group_of(context: Any, exception: str, count: int, status: str = "open
             await asyncio.sleep(0.3)
 
 
-async def test_goes_from_the_overview_to_a_group(page: Any, context: Any, chancy: Chancy) -> None:
-    await fail_orders(chancy, 3)
+async def test_goes_from_the_overview_to_a_group_and_retries_it(
+    page: Any, context: Any, chancy: Chancy
+) -> None:
+    ids = await fail_orders(chancy, 3)
     await api_login(context)
     group = await group_of(context, "LookupError", 3)
 
@@ -84,6 +86,19 @@ async def test_goes_from_the_overview_to_a_group(page: Any, context: Any, chancy
     await expect(details).to_contain_text(MISSING)
     await expect(details).to_contain_text(LIVE_QUEUE)
     await expect(page.locator(".chart svg rect.bar")).not_to_have_count(0)
+
+    # Retry all: a bulk retry of its failed jobs, counted before it is confirmed.
+    actions = page.get_by_role("group", name="Failure actions")
+    await actions.get_by_role("button", name="Retry all").click()
+    dialog = page.get_by_role("dialog", name="Retry 3 jobs?")
+    await expect(dialog).to_contain_text(f"failure:{group['fingerprint']} state:failed")
+    await dialog.get_by_role("button", name="Retry 3 jobs").click()
+    await expect(dialog).to_be_hidden()
+    await expect(toast(page)).to_contain_text("Retry of 3 jobs started")
+    # The server's runner retries them and the worker runs them again; this time the orders
+    # are there.
+    for job_id in ids:
+        await wait_for_state(chancy, job_id, "succeeded")
 
 
 async def test_resolves_a_group_and_finds_it_in_the_resolved_tab(

@@ -11,6 +11,7 @@ from chancy import Chancy, Queue
 from playwright.async_api import expect
 
 from tests.conftest import make_job
+from tests.helpers import eventually
 
 pytestmark = pytest.mark.browser
 
@@ -25,6 +26,13 @@ async def test_a_queue_page_splits_pending_into_due_and_scheduled(
     await make_job(chancy, queue=name, scheduled_at=now - timedelta(minutes=3))
     for hours in (2, 3):
         await make_job(chancy, queue=name, scheduled_at=now + timedelta(hours=hours))
+
+    # The counts are shared and recomputed every few seconds: wait until they include these.
+    async def counted() -> bool:
+        counts = await (await page.request.get("/api/v1/jobs/counts")).json()
+        return bool(counts["scheduled_pending"].get(name) == 2)
+
+    await eventually(counted, "the counts include the new jobs", within_s=30, every_s=0.2)
     await page.goto(f"/queues/{name}")
     await expect(page.get_by_test_id("pending-split")).to_have_text("1 due · 2 scheduled for later")
 

@@ -412,6 +412,40 @@ async def test_metrics_chart_a_queue_and_a_function(plugin_page, plugin_data: Pl
     await expect(workers.locator("option")).not_to_have_count(1)
 
 
+async def test_metrics_open_on_the_range_that_holds_the_data(plugin_page, plugin_data):
+    page = plugin_page
+    await page.goto("/stats")
+    # The plugin server's metrics are minutes old: the last hour, in 1-minute steps.
+    await expect(page).to_have_url(re.compile(r"range=1h(&|$)"))
+    await expect(page.get_by_role("button", name="1min")).to_have_attribute("aria-pressed", "true")
+    # Picking "Last hour" from the day's view also takes 1-minute steps.
+    await page.get_by_label("Range").select_option("24h")
+    await expect(page.get_by_role("button", name="5min")).to_have_attribute("aria-pressed", "true")
+    await page.get_by_label("Range").select_option("1h")
+    await expect(page.get_by_role("button", name="1min")).to_have_attribute("aria-pressed", "true")
+
+
+async def test_the_functions_table_sorts_by_p95_and_links_each_functions_jobs(
+    plugin_page, plugin_data: PluginData
+):
+    page = plugin_page
+    await page.goto("/stats?range=1h")
+    functions = page.get_by_role("region", name="Functions", exact=True)
+    table = functions.get_by_role("table", name="Metrics by function")
+    await expect(table.locator("tbody tr").first).to_be_visible()
+    header = table.get_by_role("columnheader", name=re.compile("^p95"))
+    await header.get_by_role("button").click()
+    await expect(header).to_have_attribute("aria-sort", "descending")
+    await expect(table.get_by_role("columnheader", name=re.compile("^p50"))).to_be_visible()
+    cells = table.locator("tbody tr td:nth-child(7)")
+    values = [await c.inner_text() for c in await cells.all()]
+    assert values and values[0] != "—", values
+    await header.get_by_role("button").click()
+    await expect(header).to_have_attribute("aria-sort", "ascending")
+    await table.get_by_role("link", name=f"Jobs ({OK})").click()
+    await expect(page).to_have_url(re.compile(r"/jobs\?func=tests\.e2e\.jobs\.e2e_ok"))
+
+
 async def test_the_metric_explorer_shows_every_series_under_a_prefix(
     plugin_page, plugin_data: PluginData
 ):
@@ -459,6 +493,10 @@ async def test_the_system_page_shows_versions_schema_pool_events_and_plugins(
     plugins = page.get_by_role("region", name=re.compile("^Plugins"))
     for identifier in ("chancy.cron", "chancy.workflow_plugin", "chancy.metrics", "chancy.api"):
         await expect(plugins.get_by_role("cell", name=identifier, exact=True)).to_be_visible()
+    # At 1360 px the whole table fits its card: nothing is cut off or scrolled away.
+    wrap = plugins.locator(".table-wrap")
+    overflow = await wrap.evaluate("w => w.scrollWidth - w.clientWidth")
+    assert overflow <= 0, f"the plugins table overflows by {overflow}px"
 
 
 @pytest.mark.parametrize(

@@ -52,7 +52,7 @@ async def test_the_phone_top_bar_offers_the_other_pages_under_more(
     await page.set_viewport_size(PHONE)
     await page.goto("/queues")
     nav = page.get_by_role("navigation", name="Main")
-    for label in ("Overview", "Jobs", "Queues", "Workers"):
+    for label in ("Overview", "Jobs", "Failures", "Queues"):
         await expect(nav.get_by_role("link", name=label, exact=True)).to_be_visible()
     system = nav.get_by_role("link", name="System", exact=True)
     await expect(system).to_be_hidden()
@@ -66,7 +66,7 @@ async def test_the_phone_top_bar_offers_the_other_pages_under_more(
 
     await more.click()
     await expect(more).to_have_attribute("aria-expanded", "true")
-    for label in ("System", "Events", "Audit log"):
+    for label in ("Workers", "System", "Events", "Audit log"):
         await expect(nav.get_by_role("link", name=label, exact=True)).to_be_visible()
     await page.keyboard.press("Escape")
     await expect(system).to_be_hidden()

@@ -411,5 +411,5 @@ def test_list_columns_are_in_the_order_of_the_row_struct():
     from chancy_web.jobs.schemas import JobSummary
 
     text = BASE_COLUMNS.as_string(None)
-    columns = [c.strip() for c in text.replace("\n", " ").split(",")] + ["error"]
+    columns = [c.strip() for c in text.replace("\n", " ").split(",")] + ["error", "kwargs_preview"]
     assert columns == list(JobSummary.__struct_fields__)

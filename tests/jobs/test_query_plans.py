@@ -10,14 +10,17 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import psycopg
 import pytest
 from chancy import Chancy
 from psycopg import sql
 
-from chancy_web import Api
+from chancy_web import Api, Settings
+from chancy_web.db import Reader
 from chancy_web.jobs import queries
 from chancy_web.jobs.filters import JobFilter
 from chancy_web.pagination import Cursor
+from chancy_web.query import Selection, compile_query, search_window
 from chancy_web.query.filters import Condition, id_at
 from tests.conftest import auth_backend
 
@@ -83,7 +86,9 @@ async def _row(app: Chancy, where: str) -> Any:
 async def _plan(app: Chancy, f: JobFilter) -> list[dict[str, Any]]:
     query = queries.list_query(app, f)
     async with app.pool.connection() as conn:
-        cursor = await conn.execute("EXPLAIN (FORMAT JSON) " + query.sql, query.params)
+        # Client-side binding, as the API's reads do (see `db.Reader`).
+        cursor = psycopg.AsyncClientCursor(conn)
+        await cursor.execute("EXPLAIN (FORMAT JSON) " + query.sql, query.params)
         row = await cursor.fetchone()
     nodes, stack = [], [row[0][0]["Plan"]]
     while stack:
@@ -152,3 +157,98 @@ async def test_id_bounds_match_chancy_ids():
     made = uuid.UUID(str(chancy_uuid()))
     after = datetime.now(UTC) + timedelta(seconds=1)
     assert id_at(before) < made < id_at(after)
+
+
+def _search(q: str, **settings: Any) -> Selection:
+    return compile_query(
+        q,
+        table=sql.Identifier(f"{PREFIX}jobs"),
+        now=datetime.now(UTC),
+        settings=Settings(**settings),
+    )
+
+
+async def test_searches_on_indexed_qualifiers_use_the_list_indexes(big):
+    """`q=` terms that an index serves: the plan reads the jobs table through it."""
+    jobs = f"{PREFIX}jobs"
+    some = await _row(big, "true ORDER BY id DESC OFFSET 1000 LIMIT 1")
+    async with big.pool.connection() as conn:
+        window = await search_window(conn, sql.Identifier(jobs), 100_000)
+    assert window is not None
+    variants = {
+        "state": JobFilter(limit=100, state="failed", search=_search("state:failed")),
+        "states": JobFilter(limit=100, search=_search("state:failed,retrying")),
+        "state and queue": JobFilter(
+            limit=100, state="failed", search=_search("state:failed queue:emails")
+        ),
+        "created": JobFilter(limit=100, search=_search("created:>-1h")),
+        "created range": JobFilter(limit=100, search=_search("created:-7d..-6d")),
+        "id prefix": JobFilter(limit=100, search=_search(f"id:{str(some[0])[:13]}")),
+        "id": JobFilter(limit=100, search=_search(f"id:{some[0]}")),
+        "unique key": JobFilter(limit=100, search=_search("unique_key:nightly")),
+        "waiting": JobFilter(
+            limit=100, state="pending", search=_search("state:pending scheduled:<-1h")
+        ),
+        "bounded error": JobFilter(limit=100, search=_search('error:"ValueError"').within(window)),
+        "bounded kwargs": JobFilter(limit=100, search=_search("kwargs.user_id:42").within(window)),
+    }
+    for name, f in variants.items():
+        nodes = await _plan(big, f)
+        on_jobs = [n for n in nodes if n.get("Relation Name") == jobs]
+        assert on_jobs, name
+        assert not [n for n in on_jobs if n["Node Type"] == "Seq Scan"], f"{name}: {on_jobs}"
+        assert any("Index" in n["Node Type"] for n in on_jobs), f"{name}: {on_jobs}"
+
+
+async def test_a_search_past_the_statement_timeout_says_it_timed_out(big):
+    # Every traceback of 300k jobs read in a millisecond: it cannot finish.
+    f = JobFilter(
+        limit=100,
+        search=compile_query(
+            "error:~no-such-text-anywhere",
+            table=sql.Identifier(f"{PREFIX}jobs"),
+            now=datetime.now(UTC),
+            settings=Settings(),
+            unbounded=True,
+        ),
+    )
+    async with await psycopg.AsyncConnection.connect(big.dsn, autocommit=True) as conn:
+        page, searched = await queries.list_jobs(Reader(conn, timeout_ms=1), big, f)
+    assert page.items == [] and searched is not None
+    assert searched.timed_out and not searched.bounded
+
+
+async def _plan_of(app: Chancy, query: Any, params: Any = ()) -> list[dict[str, Any]]:
+    async with app.pool.connection() as conn:
+        cursor = psycopg.AsyncClientCursor(conn)
+        await cursor.execute(sql.SQL("EXPLAIN (FORMAT JSON) ") + query, params)
+        row = await cursor.fetchone()
+    assert row is not None
+    nodes, stack = [], [row[0][0]["Plan"]]
+    while stack:
+        node = stack.pop()
+        nodes.append(node)
+        stack.extend(node.get("Plans", []))
+    return nodes
+
+
+async def test_function_list_is_a_skip_scan_of_the_func_index(big):
+    query = queries.FUNCTIONS_SQL.format(jobs=sql.Identifier(f"{PREFIX}jobs"))
+    nodes = await _plan_of(big, query)
+    on_jobs = [n for n in nodes if n.get("Relation Name") == f"{PREFIX}jobs"]
+    assert on_jobs and all(n["Node Type"] == "Index Only Scan" for n in on_jobs), on_jobs
+    assert {n["Index Name"] for n in on_jobs} == {f"{PREFIX}web_jobs_func"}
+
+
+async def test_kwargs_equality_uses_the_gin_index_when_built(big):
+    from chancy_web.migrations.indexes import build_concurrently
+
+    built = await build_concurrently(big, search_indexes=True)
+    assert f"{PREFIX}web_jobs_kwargs" in built or built == []
+    async with big.pool.connection() as conn:
+        await conn.execute(sql.SQL("ANALYZE {}").format(sql.Identifier(f"{PREFIX}jobs")))
+    search = _search("kwargs.user_id:42", search_indexes=True)
+    assert not search.bounded
+    nodes = await _plan(big, JobFilter(limit=100, search=search))
+    names = {n.get("Index Name") for n in nodes}
+    assert f"{PREFIX}web_jobs_kwargs" in names, nodes

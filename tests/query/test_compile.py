@@ -204,6 +204,9 @@ async def test_error_and_exception_of_the_latest_traceback(chancy: Chancy, worke
     among = [failed, ok]
     assert await _matching(chancy, 'error:"card declined"', among) == {failed}
     assert await _matching(chancy, "error:~DECLINED", among) == {failed}
+    # Without ~ the text is matched as written.
+    assert await _matching(chancy, "error:DECLINED", among) == set()
+    assert await _matching(chancy, "error:declined", among) == {failed}
     assert await _matching(chancy, "exception:ValueError", among) == {failed}
     assert await _matching(chancy, "exception:KeyError", among) == set()
     assert await _matching(chancy, "-exception:ValueError", among) == {ok}

@@ -43,13 +43,13 @@ describe('cron actions', () => {
 
 	it('offers run now to operators, and delete to admins only', () => {
 		as('operator');
-		expect(screen.getByRole('button', { name: 'Run nightly-report now' })).toBeTruthy();
+		expect(screen.getByRole('button', { name: 'Run now nightly-report' })).toBeTruthy();
 		expect(screen.queryByRole('button', { name: /Delete/ })).toBeNull();
 	});
 
 	it('offers both to admins', () => {
 		as('admin');
-		expect(screen.getByRole('button', { name: 'Run nightly-report now' })).toBeTruthy();
+		expect(screen.getByRole('button', { name: 'Run now nightly-report' })).toBeTruthy();
 		expect(screen.getByRole('button', { name: 'Delete schedule nightly-report' })).toBeTruthy();
 	});
 });

@@ -59,7 +59,7 @@ describe('cron timeline', () => {
 			description: 'every minute',
 			error: null
 		};
-		const [dense, rare] = timelineRows(
+		const [dense, rare, weekly] = timelineRows(
 			[
 				{
 					...base,
@@ -67,7 +67,8 @@ describe('cron timeline', () => {
 					next_runs: [at(1), at(2), at(3)],
 					recent_jobs: [job('a', 'succeeded'), { ...job('old', 'failed'), created_at: at(-120) }]
 				},
-				{ ...base, unique_key: 'rare', next_runs: [at(30), at(600)], recent_jobs: [] }
+				{ ...base, unique_key: 'rare', next_runs: [at(30), at(600)], recent_jobs: [] },
+				{ ...base, unique_key: 'weekly', next_runs: [at(4000), at(14000)], recent_jobs: [] }
 			],
 			from,
 			to,
@@ -78,5 +79,9 @@ describe('cron timeline', () => {
 		expect(dense!.past.map((p) => p.id)).toEqual(['a']);
 		expect(rare!.next).toEqual([Date.parse(at(30))]);
 		expect(rare!.truncated).toBe(false);
+		expect(rare!.later).toBeNull();
+		// Due only after the window: its row says when, instead of staying blank.
+		expect(weekly!.next).toEqual([]);
+		expect(weekly!.later).toBe(Date.parse(at(4000)));
 	});
 });

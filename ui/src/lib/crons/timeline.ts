@@ -17,6 +17,9 @@ export interface TimelineRow {
 	next: number[];
 	/** Only the first runs are computed: the schedule goes on after the last one shown. */
 	truncated: boolean;
+	/** The next run when it falls after the window (none inside it): said at the edge, so a
+	 * weekly schedule's row is not blank. */
+	later: number | null;
 }
 
 /** Each schedule's marks inside [from, to]. `computed` is how many run times the server sent. */
@@ -29,13 +32,15 @@ export function timelineRows(
 	return crons.map((c) => {
 		const runs = c.next_runs.map((t) => toMs(t)).filter((t): t is number => t !== null);
 		const last = runs[runs.length - 1];
+		const next = runs.filter((t) => t >= from && t <= to);
 		return {
 			key: c.unique_key,
 			past: c.recent_jobs
 				.map((j) => ({ at: toMs(j.created_at) ?? 0, state: j.state, id: j.id }))
 				.filter((j) => j.at >= from && j.at <= to),
-			next: runs.filter((t) => t >= from && t <= to),
-			truncated: runs.length >= computed && last !== undefined && last < to
+			next,
+			truncated: runs.length >= computed && last !== undefined && last < to,
+			later: next.length ? null : (runs.find((t) => t > to) ?? null)
 		};
 	});
 }

@@ -20,13 +20,13 @@ describe('failure actions', () => {
 		expect(screen.queryByRole('group', { name: 'Failure actions' })).toBeNull();
 	});
 
-	it('offers resolve and ignore for an open group', () => {
+	it('offers retry, resolve and ignore for an open group', () => {
 		as('operator');
-		expect(buttons()).toEqual(['Resolve', 'Ignore']);
+		expect(buttons()).toEqual(['Retry all', 'Resolve', 'Ignore']);
 	});
 
 	it('offers to reopen a resolved or ignored group', () => {
 		as('admin', 'resolved');
-		expect(buttons()).toEqual(['Reopen']);
+		expect(buttons()).toEqual(['Retry all', 'Reopen']);
 	});
 });

@@ -18,6 +18,7 @@ const job = (over: Partial<JobSummary>): JobSummary => ({
 	completed_at: null,
 	unique_key: null,
 	error: null,
+	kwargs_preview: null,
 	...over
 });
 

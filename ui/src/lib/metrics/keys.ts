@@ -87,6 +87,8 @@ export interface SubjectSummary {
 	outcomes: Record<Outcome, number>;
 	failureRate: number | null;
 	duration: HistogramValue | null;
+	/** The execution time per bucket (avg, with its count): for percentiles. */
+	durations: Point[];
 }
 
 /**
@@ -116,7 +118,8 @@ export function bySubject(data: MetricData, category: string): SubjectSummary[] 
 				throughput,
 				outcomes,
 				failureRate: failureRate(outcomes.succeeded, outcomes.failed),
-				duration: histogram(named.get('execution_time'))
+				duration: histogram(named.get('execution_time')),
+				durations: points(named.get('execution_time'))
 			};
 		});
 }

@@ -7,7 +7,8 @@ import {
 	parseMetricsQuery,
 	retentionOf,
 	windowOf,
-	withChanges
+	withChanges,
+	fittingRange
 } from './query';
 
 const parse = (search: string) => parseMetricsQuery(new URLSearchParams(search));
@@ -54,9 +55,13 @@ describe('metrics URL state', () => {
 		expect(parse('range=6h&resolution=1min').resolution).toBe('5min');
 	});
 
-	it('switches to the range’s resolution when the current one no longer fits', () => {
+	it('switches to the new range’s own resolution', () => {
 		const q = parse('range=1h&resolution=5min');
 		expect(withChanges(q, { range: '24h' }).resolution).toBe('5min');
+		// "Last hour" from the 24-hour view gets 1-minute steps, not the day's 5-minute ones.
+		expect(withChanges(parse(''), { range: '1h' }).resolution).toBe('1min');
+		expect(withChanges(parse(''), { range: '1h', resolution: '5min' }).resolution).toBe('5min');
+		expect(withChanges(q, { worker: 'w' }).resolution).toBe('5min');
 		expect(withChanges(q, { range: '30d' }).resolution).toBe('1day');
 		expect(withChanges(parse('range=1h'), { range: '7d' }).resolution).toBe('1hour');
 	});
@@ -75,5 +80,15 @@ describe('metrics URL state', () => {
 		expect(metricsHref(q)).toBe('/stats?range=1h&queue=emails');
 		expect(metricHref('queue:emails', q)).toBe('/stats/queue%3Aemails?range=1h');
 		expect(metricHref('global')).toBe('/stats/global');
+	});
+});
+
+describe('the range the page opens on', () => {
+	const now = Date.parse('2026-12-01T12:00:00Z');
+	it('is the shortest that holds the data of the last day', () => {
+		expect(fittingRange(now - 20 * 60_000, now)).toBe('1h');
+		expect(fittingRange(now - 3 * 3600_000, now)).toBe('6h');
+		expect(fittingRange(now - 20 * 3600_000, now)).toBeNull();
+		expect(fittingRange(null, now)).toBeNull();
 	});
 });

@@ -99,7 +99,11 @@ export function parseMetricsQuery(
 	};
 }
 
-/** Changing the range picks its default resolution unless the current one still fits. */
+/**
+ * Changing the range picks that range's own resolution (the last hour in 1-minute steps, not
+ * the 5-minute steps of the day it came from), unless a resolution is given with it; a
+ * resolution that no longer fits is replaced the same way.
+ */
 export function withChanges(
 	query: MetricsQuery,
 	changes: Partial<MetricsQuery>,
@@ -107,10 +111,25 @@ export function withChanges(
 ): MetricsQuery {
 	const next = { ...query, ...changes };
 	const range = rangeOf(next.range)!;
-	if (!allowed(next.resolution, range.seconds, retention)) {
+	const newRange = changes.range !== undefined && changes.range !== query.range;
+	if ((newRange && !changes.resolution) || !allowed(next.resolution, range.seconds, retention)) {
 		next.resolution = resolutionFor(range, retention);
 	}
 	return next;
+}
+
+/**
+ * The range to open on when the URL names none: the shortest of the last hour, 6 hours and
+ * 24 hours that holds everything recorded in the last 24 hours (`earliest`, ms), so a young
+ * installation's data is not a sliver at the right edge. Null: keep the default.
+ */
+export function fittingRange(earliest: number | null, now: number): RangeKey | null {
+	if (earliest === null) return null;
+	const span = (now - earliest) / 1000;
+	// A bucket's start is up to one bucket before its first observation: leave room.
+	if (span <= 3600 - 300) return '1h';
+	if (span <= 6 * 3600 - 300) return '6h';
+	return null;
 }
 
 export function metricsSearch(query: MetricsQuery): string {

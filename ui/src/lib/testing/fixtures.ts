@@ -20,6 +20,7 @@ export function jobSummary(over: Partial<JobSummary> = {}): JobSummary {
 		completed_at: '2025-11-27T13:58:01.250Z',
 		unique_key: null,
 		error: null,
+		kwargs_preview: null,
 		...over
 	};
 }
