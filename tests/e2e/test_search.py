@@ -75,7 +75,7 @@ async def test_a_search_the_server_cannot_read_is_underlined_where_it_fails(
     await page.goto("/jobs?q=" + "state:failed%20(queue:live")
     box = search_box(page)
     await expect(box).to_have_attribute("aria-invalid", "true")
-    message = page.get_by_role("alert")
+    message = page.locator("#job-search-error")
     await expect(message).to_contain_text("parenthesis")
     await expect(box).to_have_accessible_description(re.compile("parenthesis"))
     # The underline marks the place the server points at: the end of the query.
@@ -94,7 +94,7 @@ async def test_saves_a_view_lists_it_under_jobs_and_deletes_it(
     await require_search_api(page, "/api/v1/views")
     name = f"Failures {uuid.uuid4().hex[:6]}"
     await page.goto("/jobs?q=state:failed")
-    await page.get_by_text("Saved views").click()
+    await page.get_by_text("Saved views", exact=True).click()
     form = page.get_by_role("form", name="Save this search")
     await form.get_by_label("Name").fill(name)
     await form.get_by_label("Shared with everyone").check()

@@ -26,3 +26,7 @@ export type JobCounts = S['JobCounts'];
 export type ListFailuresQuery = NonNullable<
 	paths['/api/v1/failures']['get']['parameters']['query']
 >;
+export type Searched = S['Searched'];
+export type Suggestion = S['Suggestion'];
+export type Suggestions = S['Suggestions'];
+export type SavedView = S['SavedView'];

@@ -1,42 +1,11 @@
 /**
- * The search's own routes: suggestions and saved views.
- *
- * Written to the search contract while the server's routes land in parallel: these types are
- * the contract's shapes, and the requests go through the one client (its CSRF, error and 401
- * middlewares) untyped. Once the routes are in the OpenAPI schema, the types become aliases of
- * the generated ones and the calls typed ones.
+ * The search's own routes: suggestions and saved views, through the one typed client.
  */
 import { api, unwrap } from '$lib/api';
+import type { SavedView, Searched, Suggestion, Suggestions } from '$lib/api/types';
 
-export interface Suggestion {
-	/** Replaces `replace.from`..`replace.to` of the query. */
-	insert: string;
-	label: string;
-	detail: string;
-}
-
-export interface SuggestResponse {
-	suggestions: Suggestion[];
-	replace: { from: number; to: number };
-}
-
-export interface SavedView {
-	id: number;
-	name: string;
-	q: string;
-	shared: boolean;
-	owner: string;
-}
-
-/** What a bounded search covered, from a list page's `searched`. */
-export interface Searched {
-	from: string | null;
-	to: string | null;
-	bounded: boolean;
-	timed_out: boolean;
-	/** How many of the newest jobs a bounded search covers. */
-	size?: number | null;
-}
+export type { SavedView, Searched, Suggestion };
+export type SuggestResponse = Suggestions;
 
 /** Where a 400 for a query points: the character offset and what was expected there. */
 export interface QueryErrorExtra {
@@ -51,34 +20,26 @@ export function queryError(extra: unknown): QueryErrorExtra | null {
 		: null;
 }
 
-type Init = { params?: { query?: object; path?: object }; body?: unknown; signal?: AbortSignal };
-type Call = (path: string, init?: Init) => Promise<{ data?: unknown; error?: unknown }>;
-const untyped = api as unknown as { GET: Call; POST: Call; DELETE: Call };
-
 export async function suggest(
 	q: string,
 	cursor: number,
 	signal?: AbortSignal
 ): Promise<SuggestResponse> {
-	const result = await untyped.GET('/api/v1/jobs/suggest', {
-		params: { query: { q, cursor } },
-		signal
-	});
-	return unwrap(result as { data: SuggestResponse });
+	return unwrap(
+		await api.GET('/api/v1/jobs/suggest', { params: { query: { q, cursor } }, signal })
+	);
 }
 
 export async function listViews(signal?: AbortSignal): Promise<SavedView[]> {
-	const result = await untyped.GET('/api/v1/views', { signal });
-	return unwrap(result as { data: { items: SavedView[] } }).items;
+	return unwrap(await api.GET('/api/v1/views', { signal })).items;
 }
 
 export async function createView(
 	view: Pick<SavedView, 'name' | 'q' | 'shared'>
 ): Promise<SavedView> {
-	const result = await untyped.POST('/api/v1/views', { body: view });
-	return unwrap(result as { data: SavedView });
+	return unwrap(await api.POST('/api/v1/views', { body: view }));
 }
 
 export async function deleteView(id: number): Promise<void> {
-	await untyped.DELETE(`/api/v1/views/${id}`);
+	await api.DELETE('/api/v1/views/{view_id}', { params: { path: { view_id: id } } });
 }
