@@ -86,6 +86,8 @@ async def test_goes_from_the_overview_to_a_group_and_retries_it(
     await expect(details).to_contain_text(MISSING)
     await expect(details).to_contain_text(LIVE_QUEUE)
     await expect(page.locator(".chart svg rect.bar")).not_to_have_count(0)
+    recent = page.get_by_role("region", name="Recent jobs")
+    await expect(recent.locator("table.jobs tbody tr")).to_have_count(3)
 
     # Retry all: a bulk retry of its failed jobs, counted before it is confirmed.
     actions = page.get_by_role("group", name="Failure actions")
@@ -99,6 +101,7 @@ async def test_goes_from_the_overview_to_a_group_and_retries_it(
     # are there.
     for job_id in ids:
         await wait_for_state(chancy, job_id, "succeeded")
+    await expect(recent.locator(".badge", has_text="succeeded")).to_have_count(3, timeout=20_000)
 
 
 async def test_resolves_a_group_and_finds_it_in_the_resolved_tab(
