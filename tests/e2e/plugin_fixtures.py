@@ -41,8 +41,8 @@ from tests.helpers import eventually, login_as
 PLUGIN_QUEUE = "e2e-plugins"
 #: Worked by nobody: a workflow step queued there waits for ever.
 IDLE_QUEUE = "e2e-plugins-idle"
-OK = "tests.e2e.jobs.e2e_ok"
-FAIL = "tests.e2e.jobs.e2e_fail"
+OK = "tests.e2e.jobs.plugin_ok"
+FAIL = "tests.e2e.jobs.plugin_fail"
 
 
 @dataclass

@@ -394,7 +394,7 @@ async def test_metrics_chart_a_queue_and_a_function(plugin_page, plugin_data: Pl
     await expect(chart.locator(".tip")).to_contain_text("updates")
 
     functions = page.get_by_role("region", name="Functions", exact=True)
-    await functions.get_by_role("link", name=re.compile("e2e_ok$")).click()
+    await functions.get_by_role("link", name=re.compile("plugin_ok$")).click()
     await expect(page).to_have_url(re.compile(f"func={OK}"))
     await expect(page.get_by_label(f"Charts of function {OK}").locator("figure")).to_have_count(2)
 
@@ -443,7 +443,8 @@ async def test_the_functions_table_sorts_by_p95_and_links_each_functions_jobs(
     await header.get_by_role("button").click()
     await expect(header).to_have_attribute("aria-sort", "ascending")
     await table.get_by_role("link", name=f"Jobs ({OK})").click()
-    await expect(page).to_have_url(re.compile(r"/jobs\?func=tests\.e2e\.jobs\.e2e_ok"))
+    # The jobs list's search, which writes every filter into `q`.
+    await expect(page).to_have_url(re.compile(r"/jobs\?q=func(:|%3A)tests\.e2e\.jobs\.plugin_ok"))
 
 
 async def test_the_metric_explorer_shows_every_series_under_a_prefix(
