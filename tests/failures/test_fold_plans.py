@@ -4,6 +4,7 @@ jobs, is a range scan of the list index of its state (`web_jobs_finished` for fa
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -11,31 +12,18 @@ import pytest
 from chancy import Chancy
 from psycopg import sql
 
-from chancy_web import Api, Settings
+from chancy_web import Settings
 from chancy_web.failures import fold
 from chancy_web.query import compile_query
-from tests.conftest import auth_backend
-from tests.jobs.test_query_plans import ROWS, SEED
+from tests.big_table import big_jobs_table
 
 PREFIX = "fplans_"
 
 
 @pytest.fixture(scope="module")
-async def big(dsn: str, chancy: Chancy):  # chancy: the session's migrations ran first
-    app = Chancy(
-        dsn,
-        prefix=PREFIX,
-        plugins=[Api(authentication_backend=auth_backend())],
-        no_default_plugins=True,
-    )
-    async with app:
-        await app.migrate()
-        async with app.pool.connection() as conn:
-            jobs = sql.Identifier(f"{PREFIX}jobs")
-            await conn.execute(sql.SQL("TRUNCATE {}").format(jobs))
-            await conn.execute(sql.SQL(SEED).format(jobs=jobs), (ROWS,))
-            await conn.commit()
-            await conn.execute(sql.SQL("ANALYZE {}").format(jobs))
+async def big(dsn: str, chancy: Chancy) -> AsyncIterator[Chancy]:
+    # chancy: the session's migrations ran first
+    async with big_jobs_table(dsn, PREFIX) as app:
         yield app
 
 

@@ -7,6 +7,7 @@ API runs (`queries.list_query`), EXPLAINed, and its plan searched for the jobs t
 from __future__ import annotations
 
 import uuid
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -15,61 +16,21 @@ import pytest
 from chancy import Chancy
 from psycopg import sql
 
-from chancy_web import Api, Settings
+from chancy_web import Settings
 from chancy_web.db import Reader
 from chancy_web.jobs import queries
 from chancy_web.jobs.filters import JobFilter
 from chancy_web.pagination import Cursor
 from chancy_web.query import Selection, compile_query, search_window
 from chancy_web.query.filters import Condition, id_at
-from tests.conftest import auth_backend
+from tests.big_table import big_jobs_table
 
 PREFIX = "plans_"
-ROWS = 300_000
-
-SEED = """
-INSERT INTO {jobs} (id, queue, func, kwargs, limits, meta, errors, state, priority, attempts,
-                    max_attempts, taken_by, created_at, scheduled_at, started_at, completed_at)
-SELECT (lpad(to_hex((extract(epoch FROM created) * 10000000)::bigint), 14, '0') || '7a'
-        || substr(md5(i::text), 1, 16))::uuid,
-       (ARRAY['default','default','emails','emails','webhooks','reports','billing'])[1 + mod(i, 7)],
-       'app.tasks.' || (ARRAY['send_email','build_report','sync','charge','notify'])[1 + mod(i, 5)],
-       '{{}}', '[]', '{{}}',
-       CASE WHEN s = 'failed' THEN jsonb_build_array(jsonb_build_object('attempt', 0,
-            'traceback', 'Traceback (most recent call last):' || chr(10) || 'ValueError: x'))
-            ELSE '[]' END,
-       s, mod(i, 3), CASE WHEN s = 'failed' THEN 1 ELSE 0 END, 1,
-       CASE WHEN s IN ('running', 'succeeded', 'failed') THEN 'worker-' || mod(i, 4) END,
-       created,
-       CASE WHEN s = 'pending' AND mod(i, 10) = 0 THEN created + interval '2 days' ELSE created END,
-       CASE WHEN s IN ('running', 'succeeded', 'failed') THEN created + interval '1 second' END,
-       CASE WHEN s IN ('succeeded', 'failed') THEN created + interval '3 seconds' END
-FROM (
-    SELECT i, now() - i * interval '8 seconds' AS created,
-           CASE WHEN mod(i, 100) < 78 THEN 'succeeded' WHEN mod(i, 100) < 84 THEN 'failed'
-                WHEN mod(i, 100) < 92 THEN 'pending' WHEN mod(i, 100) < 93 THEN 'running'
-                ELSE 'retrying' END AS s
-    FROM generate_series(1, %s) AS i
-) AS rows
-"""
 
 
 @pytest.fixture(scope="module")
-async def big(dsn: str):
-    app = Chancy(
-        dsn,
-        prefix=PREFIX,
-        plugins=[Api(authentication_backend=auth_backend())],
-        no_default_plugins=True,
-    )
-    async with app:
-        await app.migrate()
-        async with app.pool.connection() as conn:
-            jobs = sql.Identifier(f"{PREFIX}jobs")
-            await conn.execute(sql.SQL("TRUNCATE {}").format(jobs))
-            await conn.execute(sql.SQL(SEED).format(jobs=jobs), (ROWS,))
-            await conn.commit()
-            await conn.execute(sql.SQL("ANALYZE {}").format(jobs))
+async def big(dsn: str) -> AsyncIterator[Chancy]:
+    async with big_jobs_table(dsn, PREFIX) as app:
         yield app
 
 
