@@ -208,6 +208,10 @@ def _sse_message(data: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+#: Request bodies that refuse unknown fields (see `finish_schema`).
+STRICT_BODIES = ("JobClone",)
+
+
 def finish_schema(
     schema: dict[str, Any], optional_bodies: frozenset[str], allowed_executors: tuple[str, ...]
 ) -> dict[str, Any]:
@@ -237,6 +241,11 @@ def finish_schema(
     username = schemas.get("LoginRequest", {}).get("properties", {}).get("username")
     if username is not None:
         username["maxLength"] = MAX_USERNAME_LENGTH
+    # Bodies whose Struct refuses unknown fields (forbid_unknown_fields), which Litestar does
+    # not publish: a misspelt edit of a clone must not be dropped silently.
+    for name in STRICT_BODIES:
+        if name in schemas:
+            schemas[name]["additionalProperties"] = False
     for name in ("QueueCreate", "QueueUpdate"):
         properties = schemas.get(name, {}).get("properties", {})
         if "executor" in properties:

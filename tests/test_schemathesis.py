@@ -51,6 +51,8 @@ RUNS = {
     # - listJobs, listWorkflows, listAuditEntries: `filters` and `cursor` are JSON triples and
     #   opaque cursors;
     # - getMetrics: the window rules of Chancy's metrics (bucket alignment, retention);
+    # - createBulkOperation, createView: `q` is a search, whose grammar a schema cannot
+    #   hold; a bulk operation also needs the `expected` count its dry run answered;
     # - createQueue, updateQueue: free-form `executor_options` may hold "\u0000", which JSON
     #   allows and Postgres cannot store, and tags must be regular expressions that cannot
     #   backtrack catastrophically.
@@ -66,6 +68,8 @@ RUNS = {
                 "listWorkflows",
                 "listAuditEntries",
                 "getMetrics",
+                "createBulkOperation",
+                "createView",
                 "createQueue",
                 "updateQueue",
             )
