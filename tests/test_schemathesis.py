@@ -48,8 +48,8 @@ RUNS = {
     ],
     # Every operation must accept every schema-valid request, except where validity depends
     # on more than a schema can say, and a 400 is the right answer:
-    # - listJobs, listWorkflows, listAuditEntries: `filters` and `cursor` are JSON triples and
-    #   opaque cursors;
+    # - listJobs, listWorkflows, listAuditEntries, listFailureGroups: `filters` and `cursor`
+    #   are JSON triples and opaque cursors;
     # - getMetrics: the window rules of Chancy's metrics (bucket alignment, retention);
     # - createBulkOperation, createView: `q` is a search, whose grammar a schema cannot
     #   hold; a bulk operation also needs the `expected` count its dry run answered;
@@ -67,6 +67,7 @@ RUNS = {
                 "listJobs",
                 "listWorkflows",
                 "listAuditEntries",
+                "listFailureGroups",
                 "getMetrics",
                 "createBulkOperation",
                 "createView",
