@@ -22,6 +22,7 @@ from psycopg import sql
 
 from chancy_web.db import contains_pattern
 from chancy_web.jobs.schemas import JOB_STATES
+from chancy_web.query.qualifiers import id_at
 from chancy_web.validation import check_json_depth, check_time
 
 Operator = Literal["=", "~", ">", "<", ">=", "<="]
@@ -131,12 +132,6 @@ FiltersParam = Annotated[
 
 #: How far a job's id timestamp (the pusher's clock) may be from its created_at (the database's).
 ID_CLOCK_SKEW = timedelta(days=1)
-
-
-def id_at(moment: datetime) -> UUID:
-    """The smallest job id made at `moment`: Chancy ids start with 56 bits of 100 ns ticks."""
-    ticks = int(moment.timestamp() * 10_000_000) & 0xFFFFFFFFFFFFFF
-    return UUID(int=ticks << 68)
 
 
 @functools.cache

@@ -22,7 +22,8 @@ from chancy_web.jobs import queries
 from chancy_web.jobs.filters import JobFilter
 from chancy_web.pagination import Cursor
 from chancy_web.query import Selection, compile_query, search_window
-from chancy_web.query.filters import Condition, id_at
+from chancy_web.query.filters import Condition
+from chancy_web.query.qualifiers import id_at
 from tests.big_table import big_jobs_table
 
 PREFIX = "plans_"
