@@ -33,7 +33,9 @@ SELECT (lpad(to_hex((extract(epoch FROM created) * 10000000)::bigint), 14, '0') 
        CASE WHEN s IN ('succeeded', 'failed') THEN created + interval '3 seconds' END
 FROM (
     SELECT i, now() - i * interval '8 seconds' AS created,
-           CASE WHEN mod(i, 100) < 78 THEN 'succeeded' WHEN mod(i, 100) < 84 THEN 'failed'
+           -- Unfinished jobs are recent (the newest tenth), as in a real queue.
+           CASE WHEN mod(i, 100) < 78 OR (mod(i, 100) >= 84 AND i > %s / 10) THEN 'succeeded'
+                WHEN mod(i, 100) < 84 THEN 'failed'
                 WHEN mod(i, 100) < 92 THEN 'pending' WHEN mod(i, 100) < 93 THEN 'running'
                 ELSE 'retrying' END AS s
     FROM generate_series(1, %s) AS i
@@ -55,7 +57,7 @@ async def big_jobs_table(dsn: str, prefix: str) -> AsyncIterator[Chancy]:
         async with app.pool.connection() as conn:
             jobs = sql.Identifier(f"{prefix}jobs")
             await conn.execute(sql.SQL("TRUNCATE {}").format(jobs))
-            await conn.execute(sql.SQL(SEED).format(jobs=jobs), (ROWS,))
+            await conn.execute(sql.SQL(SEED).format(jobs=jobs), (ROWS, ROWS))
             await conn.commit()
             await conn.execute(sql.SQL("ANALYZE {}").format(jobs))
         yield app

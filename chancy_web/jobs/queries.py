@@ -132,7 +132,16 @@ def list_query(chancy: Chancy, f: JobFilter, search: Selection | None = None) ->
     if search is not None:
         where.append(render(search.where))
         params += search.params
-    if f.state is not None:
+    # A state's page by id reads the state's own index entries (`web_jobs_state_id`). With a
+    # plain `state = 'x'` the planner may walk the primary key instead, expecting the state's
+    # jobs to be spread evenly through it; unfinished jobs are all recent, so from an old id
+    # that walk reads every older job to find none. Sorting by (state, id) asks for the
+    # index's order; `= ANY` keeps the planner from dropping state from that sort as a constant.
+    by_state_id = order.column is None and f.state is not None and f.state != "succeeded"
+    if by_state_id:
+        where.append("state = ANY(%s)")
+        params.append([f.state])
+    elif f.state is not None:
         where.append("state = %s")
         params.append(f.state)
     if f.before is not None:
@@ -155,6 +164,8 @@ def list_query(chancy: Chancy, f: JobFilter, search: Selection | None = None) ->
     order_by = f"id {direction}"
     if order.column is not None:
         order_by = f"{identifier(order.column)} {direction}, {order_by}"
+    elif by_state_id:
+        order_by = f"state {direction}, {order_by}"
     query = LIST_SQL.format(
         base=_BASE_COLUMNS,
         error=_ERROR,

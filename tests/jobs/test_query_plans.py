@@ -66,7 +66,7 @@ async def _variants(app: Chancy) -> dict[str, JobFilter]:
         app, "state = 'failed' ORDER BY completed_at DESC OFFSET 15000 LIMIT 1"
     )
     deep_any = await _row(app, "true ORDER BY id DESC OFFSET 250000 LIMIT 1")
-    pending = await _row(app, "state = 'pending' ORDER BY scheduled_at OFFSET 5000 LIMIT 1")
+    pending = await _row(app, "state = 'pending' ORDER BY scheduled_at OFFSET 500 LIMIT 1")
     variants = {
         "newest": JobFilter(limit=100),
         "queue": JobFilter(limit=100, conditions=(Condition("queue", "=", "billing"),)),
@@ -110,6 +110,37 @@ async def test_every_list_query_uses_an_index_and_never_scans_jobs(big):
         assert on_jobs, name
         assert not [n for n in on_jobs if n["Node Type"] == "Seq Scan"], f"{name}: {on_jobs}"
         assert any("Index" in n["Node Type"] for n in on_jobs), f"{name}: {on_jobs}"
+
+
+async def _analyze(app: Chancy, f: JobFilter) -> list[dict[str, Any]]:
+    query = queries.list_query(app, f)
+    async with app.pool.connection() as conn:
+        cursor = psycopg.AsyncClientCursor(conn)
+        await cursor.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + query.sql, query.params)
+        row = await cursor.fetchone()
+    nodes, stack = [], [row[0][0]["Plan"]]
+    while stack:
+        node = stack.pop()
+        nodes.append(node)
+        stack.extend(node.get("Plans", []))
+    return nodes
+
+
+async def test_a_state_from_an_old_id_reads_only_that_states_jobs(big):
+    """`before=<id>` with an unfinished state: such jobs are all recent, so none is older than
+    an id from deep in the table. The page must find that in the state's own index entries,
+    not by walking the primary key through every older job."""
+    jobs = f"{PREFIX}jobs"
+    deep = await _row(big, "true ORDER BY id DESC OFFSET 250000 LIMIT 1")
+    for state in ("pending", "retrying", "running", "failed"):
+        for conditions in ((), (Condition("queue", "=", "billing"),)):
+            f = JobFilter(limit=50, state=state, before=deep[0], conditions=conditions)  # type: ignore[arg-type]
+            nodes = await _analyze(big, f)
+            on_jobs = [n for n in nodes if n.get("Relation Name") == jobs]
+            used = {n.get("Index Name") for n in on_jobs}
+            assert used and f"{PREFIX}jobs_pkey" not in used, (state, conditions, on_jobs)
+            read = sum(n["Actual Rows"] + n.get("Rows Removed by Filter", 0) for n in on_jobs)
+            assert read < 1000, (state, conditions, read)
 
 
 async def test_id_bounds_match_chancy_ids():
