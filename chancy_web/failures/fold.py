@@ -92,6 +92,31 @@ _PASSES = {
 }
 
 
+#: The retrying pass looks at a chunk of retrying jobs but hands over only those that changed
+#: since they were folded, with the chunk's size and last position: it walks the whole set again
+#: and again, and a backlog of retries is mostly jobs already folded (building their rows in
+#: Python took 9% of a core at 40,000 retrying jobs).
+_RETRYING_QUERY = (
+    """WITH w AS MATERIALIZED (
+        SELECT j.id, j.scheduled_at FROM {jobs} j
+        WHERE j.state = 'retrying' AND (j.scheduled_at, j.id) > (%s, %s)
+        ORDER BY j.scheduled_at, j.id LIMIT %s
+    ), last AS (
+        SELECT scheduled_at, id, count(*) OVER () AS read FROM w
+        ORDER BY scheduled_at DESC, id DESC LIMIT 1
+    )
+    SELECT last.read, last.scheduled_at AS last_at, last.id AS last_id, changed.*
+    FROM last LEFT JOIN LATERAL (
+        SELECT """
+    + _JOB_COLUMNS
+    + """ FROM w JOIN {jobs} j ON j.id = w.id LEFT JOIN {folded} f ON f.job_id = j.id
+        WHERE """
+    + _CHANGED
+    + """
+    ) AS changed ON true"""
+)
+
+
 def _pass_query(chancy: Chancy, kind: str) -> sql.Composed:
     where, order = _PASSES[kind]
     return sql.SQL(
@@ -307,6 +332,9 @@ class Folded:
     read: int = 0
     occurrences: int = 0
     more: bool = False
+    #: Of the jobs read, those handed over to be folded (the retrying pass skips, in the
+    #: database, the jobs that did not change since they were folded).
+    changed: int = 0
 
 
 async def _read(
@@ -319,6 +347,39 @@ async def _read(
         now = await cursor.fetchone()
     assert now is not None
     return rows, now["now"]
+
+
+@dataclass
+class Retrying:
+    """A chunk of the retrying pass: how many jobs it looked at, the last one's position, and
+    those that changed since they were folded."""
+
+    read: int
+    last: tuple[datetime, UUID] | None
+    changed: list[dict[str, Any]]
+    now: datetime
+
+
+async def _read_retrying(
+    conn: AsyncConnection, chancy: Chancy, at: datetime, id_: UUID, limit: int
+) -> Retrying:
+    query = sql.SQL(_RETRYING_QUERY).format(  # type: ignore[arg-type]  # constant text
+        jobs=table(chancy, "jobs"), folded=table(chancy, "web_failure_jobs")
+    )
+    async with conn.cursor(row_factory=dict_row) as cursor:
+        await cursor.execute(query, (at, id_, limit))
+        rows = await cursor.fetchall()
+        await cursor.execute("SELECT now() AS now")
+        now = await cursor.fetchone()
+    assert now is not None
+    if not rows:
+        return Retrying(read=0, last=None, changed=[], now=now["now"])
+    return Retrying(
+        read=rows[0]["read"],
+        last=(rows[0]["last_at"], rows[0]["last_id"]),
+        changed=[row for row in rows if row["id"] is not None],
+        now=now["now"],
+    )
 
 
 async def fold_chunk(conn: AsyncConnection, chancy: Chancy, settings: Any) -> Folded | None:
@@ -338,7 +399,7 @@ async def fold_chunk(conn: AsyncConnection, chancy: Chancy, settings: Any) -> Fo
     else:
         start = state["watermark_at"], state["watermark_id"]
     rows, now = await _read(conn, chancy, "live", *start, limit)
-    done = Folded("live", read=len(rows), more=len(rows) == limit)
+    done = Folded("live", read=len(rows), more=len(rows) == limit, changed=len(rows))
     chunk = Chunk()
     for row in rows:
         chunk.add(row, now)
@@ -359,19 +420,24 @@ async def fold_chunk(conn: AsyncConnection, chancy: Chancy, settings: Any) -> Fo
     if not done.more:
         # Retrying jobs, a chunk at a time; the pass starts again once it reaches the end.
         position = state["retrying_at"] or datetime.min.replace(tzinfo=UTC)
-        rows, now = await _read(
-            conn, chancy, "retrying", position, state["retrying_id"] or UUID(int=0), limit
+        retrying = await _read_retrying(
+            conn, chancy, position, state["retrying_id"] or UUID(int=0), limit
         )
-        for row in rows:
-            chunk.add(row, now)
-        full = len(rows) == limit
+        for row in retrying.changed:
+            chunk.add(row, retrying.now)
+        full = retrying.read == limit and retrying.last is not None
         await _set(
             conn,
             chancy,
-            retrying_at=rows[-1]["scheduled_at"] if full else None,
-            retrying_id=rows[-1]["id"] if full else None,
+            retrying_at=retrying.last[0] if full and retrying.last else None,
+            retrying_id=retrying.last[1] if full and retrying.last else None,
         )
-        done = Folded("retrying", read=done.read + len(rows), more=full)
+        done = Folded(
+            "retrying",
+            read=done.read + retrying.read,
+            more=full,
+            changed=done.changed + len(retrying.changed),
+        )
     if not done.more and state["backfill_finished_at"] is None:
         rows, now = await _read(
             conn, chancy, "backfill", state["backfill_at"], state["backfill_id"], limit
@@ -392,7 +458,12 @@ async def fold_chunk(conn: AsyncConnection, chancy: Chancy, settings: Any) -> Fo
                     table(chancy, "web_failure_fold")
                 )
             )
-        done = Folded("backfill", read=done.read + len(rows), more=len(rows) == limit)
+        done = Folded(
+            "backfill",
+            read=done.read + len(rows),
+            more=len(rows) == limit,
+            changed=done.changed + len(rows),
+        )
     await save(conn, chancy, chunk)
     done.occurrences = chunk.occurrences
     return done

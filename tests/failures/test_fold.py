@@ -142,6 +142,24 @@ async def test_a_retrying_job_is_counted_once_per_attempt(fold_chancy):
     assert (await groups(fold_chancy))["order_missing"]["total"] == 4
 
 
+async def test_the_retrying_pass_hands_over_only_the_jobs_that_changed(fold_chancy):
+    """Retrying jobs are looked at again and again; those already folded stay in the database."""
+    ref = await fold_chancy.push(
+        Job(
+            func=f"{FUNC}.order_missing",
+            queue=QUEUE,
+            max_attempts=3,
+            meta={"retry_settings": {"backoff": 3600, "backoff_jitter": [0, 0]}},
+        )
+    )
+    await wait_until_attempts(fold_chancy, ref, 1, "retrying")
+    assert await fold_all(fold_chancy) == 1
+    async with fold_chancy.pool.connection() as conn, conn.transaction():
+        done = await fold.fold_chunk(conn, fold_chancy, SETTINGS)
+    assert done is not None
+    assert (done.kind, done.read, done.changed, done.occurrences) == ("retrying", 1, 0, 0)
+
+
 async def wait_until_attempts(chancy: Chancy, ref: Reference, attempts: int, state: str) -> None:
     async with asyncio.timeout(20):
         while True:  # noqa: ASYNC110 - Chancy has no per-job event to wait on
