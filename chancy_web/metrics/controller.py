@@ -20,7 +20,7 @@ from chancy_web.types import AnyRequest
 from chancy_web.validation import NO_NUL
 
 #: The longest window the slowest jobs are looked for in: a year (the work is bounded by
-#: `search_window` whatever the window).
+#: `slowest_jobs_window` whatever the window).
 MAX_SLOWEST_RANGE_S = 366 * 86400
 MAX_SLOWEST = 100
 
@@ -63,9 +63,10 @@ class MetricController(Controller):
         description=(
             "Succeeded and failed jobs that finished in the window, slowest first (run time: "
             "`completed_at - started_at`). Of the window's finished jobs only the newest "
-            "`search_window` (100,000 by default) are considered, before the function, queue "
-            "and worker filters: when more finished, `bounded` is true and `considered_since` "
-            "says from when. Identical requests at the same moment share one query."
+            "`slowest_jobs_window` (20,000 by default) are considered, before the function, "
+            "queue and worker filters: when more finished, `bounded` is true and "
+            "`considered_since` says from when. Identical requests at the same moment share "
+            "one query."
         ),
         raises=[ValidationException],
     )
@@ -91,7 +92,7 @@ class MetricController(Controller):
     ) -> Response[SlowestJobs]:
         f = queries.SlowestFilter(
             start=datetime.now(UTC) - timedelta(seconds=range_seconds),
-            size=ctx.settings.search_window,
+            size=ctx.settings.slowest_jobs_window,
             limit=limit,
             func=func,
             queue=queue,

@@ -91,33 +91,40 @@ class SlowestFilter:
     worker: str | None = None
 
 
-#: Each finished state is one range scan of `web_jobs_finished` (state, completed_at DESC,
-#: id DESC), newest first, stopped after `size + 1` rows; of the two, the newest `size` are
-#: considered. The filters apply to those, so the work stays bounded whatever they select
-#: (a rare function's older jobs are then not seen, which `bounded` says). The summary row
-#: comes out even when no job matches: the lateral join adds the matching jobs to it.
+#: The window's newest `size + 1` finished jobs, newest first: each finished state is an ordered
+#: walk of `web_jobs_finished` (state, completed_at DESC, id DESC), and a Merge Append of the
+#: two stops as soon as it has them (each walk's own LIMIT keeps the planner on the index: a
+#: plain UNION of the states, or `state IN (...)`, was sorted whole, or scanned). The filters
+#: apply to these, so the work stays bounded whatever they select (a rare function's older jobs
+#: are then not seen, which `bounded` says). The summary row comes out even when no job
+#: matches: the lateral join adds the matching jobs to it.
 SLOWEST = """
-WITH finished AS (
-    (SELECT id, func, queue, state, taken_by, started_at, completed_at FROM {jobs}
-     WHERE state = 'succeeded' AND completed_at >= %(start)s
-     ORDER BY completed_at DESC, id DESC LIMIT %(over)s)
-    UNION ALL
-    (SELECT id, func, queue, state, taken_by, started_at, completed_at FROM {jobs}
-     WHERE state = 'failed' AND completed_at >= %(start)s
-     ORDER BY completed_at DESC, id DESC LIMIT %(over)s)
-), considered AS (
-    SELECT * FROM finished ORDER BY completed_at DESC, id DESC LIMIT %(size)s
+WITH newest AS (
+    SELECT finished.*, row_number() OVER (ORDER BY completed_at DESC, id DESC) AS n
+    FROM (
+        SELECT * FROM (
+            (SELECT id, func, queue, state, taken_by, started_at, completed_at FROM {jobs}
+             WHERE state = 'succeeded' AND completed_at >= %(start)s
+             ORDER BY completed_at DESC, id DESC LIMIT %(over)s)
+            UNION ALL
+            (SELECT id, func, queue, state, taken_by, started_at, completed_at FROM {jobs}
+             WHERE state = 'failed' AND completed_at >= %(start)s
+             ORDER BY completed_at DESC, id DESC LIMIT %(over)s)
+        ) AS both_states
+        ORDER BY completed_at DESC, id DESC
+        LIMIT %(over)s
+    ) AS finished
 ), summary AS (
-    SELECT (SELECT count(*) FROM finished) > %(size)s AS bounded,
-           (SELECT min(completed_at) FROM considered) AS since
+    SELECT coalesce((SELECT max(n) FROM newest), 0) > %(size)s AS bounded,
+           (SELECT completed_at FROM newest WHERE n = %(size)s) AS since
 )
 SELECT summary.bounded, summary.since, slow.id, slow.func, slow.queue, slow.state,
        slow.started_at, slow.completed_at, slow.seconds
 FROM summary LEFT JOIN LATERAL (
     SELECT id, func, queue, state, started_at, completed_at,
            extract(epoch FROM completed_at - started_at)::float8 AS seconds
-    FROM considered
-    WHERE started_at IS NOT NULL
+    FROM newest
+    WHERE n <= %(size)s AND started_at IS NOT NULL
       AND (%(func)s::text IS NULL OR func = %(func)s)
       AND (%(queue)s::text IS NULL OR queue = %(queue)s)
       AND (%(worker)s::text IS NULL OR taken_by = %(worker)s)

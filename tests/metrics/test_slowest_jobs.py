@@ -72,7 +72,7 @@ async def test_lists_a_functions_jobs_slowest_first(
     # It slept 0.6 s: it ran at least that long, whatever else the machine was doing.
     assert times[slept["long"]] >= timedelta(seconds=0.6)
     assert body["bounded"] is False and body["considered_since"] is None
-    assert body["size"] == Settings().search_window
+    assert body["size"] == Settings().slowest_jobs_window
     assert datetime.now(UTC) - datetime.fromisoformat(body["start"]) >= timedelta(hours=1)
 
 
@@ -126,7 +126,7 @@ async def test_the_window_leaves_out_jobs_that_finished_before_it(
 
 
 async def test_says_when_only_the_newest_finished_jobs_were_considered(metrics_chancy, slept):
-    settings = Settings(search_window=2, login_failures_per_user=1000)
+    settings = Settings(slowest_jobs_window=2, login_failures_per_user=1000)
     async with plugin_client(metrics_chancy.dsn, Metrics(), settings=settings) as client:
         body = await slowest(client, await login(client), range=3600)
     assert body["bounded"] is True and body["size"] == 2
