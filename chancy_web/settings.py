@@ -50,6 +50,12 @@ class Settings:
     #: without `search_indexes`) covers only this many of the newest jobs, unless the request
     #: lifts the bound (`search=all`); see docs/search.md.
     search_window: int = 100_000
+    #: The Metrics page's slowest jobs are the slowest of their window's newest this many
+    #: finished jobs, and say so when it held more. Each is a row read from the table (at 10M
+    #: jobs, 20,000 took 40-70 ms and 100,000 took 0.2-0.6 s; see docs/benchmarks.md); well
+    #: below `search_window`, so that the "all slow jobs" search usually finds what the
+    #: panel lists (docs/search.md, Durations).
+    slowest_jobs_window: int = 20_000
     #: Create GIN indexes (jsonb_path_ops) on kwargs and meta, so that `kwargs.<path>:<value>`
     #: searches every job through an index. They cost every job insert and update some
     #: write time and disk; built CONCURRENTLY at start-up (or by

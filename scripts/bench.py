@@ -77,6 +77,7 @@ LISTS: dict[str, str] = {
 }
 SUMMARY = "_summary"
 SEARCH_JSON = ROOT / "docs" / "benchmarks-search.json"
+SLOWEST_MD = ROOT / "docs" / "benchmarks-slowest.md"
 #: States of the mixed pages ("" is the unfiltered list), and the positions they start from.
 MIXED_STATES = ("", "pending", "running", "retrying", "succeeded", "failed")
 MIXED_DEPTHS = (0.0, 0.2, 0.4, 0.6, 0.8)
@@ -990,6 +991,8 @@ def render(full: dict[str, Any] | None, large: dict[str, Any] | None) -> str:
         lines += _render_large(large)
     if search := read_json(SEARCH_JSON):
         lines += _render_search(search)
+    if SLOWEST_MD.is_file():  # from scripts/bench_slowest.py's output, kept as written
+        lines += ["", SLOWEST_MD.read_text().rstrip()]
     if not (full or large):
         lines += ["No results yet: run `python scripts/bench.py`."]
     return "\n".join(lines) + "\n"

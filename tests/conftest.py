@@ -18,7 +18,7 @@ import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import psycopg
@@ -168,6 +168,18 @@ async def run_job(chancy: Chancy, func: str, **kwargs: Any) -> uuid.UUID:
     )
     await chancy.wait_for_job(ref, timeout=30, interval=0.2)
     return uuid.UUID(str(ref.identifier))
+
+
+async def run_times(chancy: Chancy, ids: list[uuid.UUID] | list[str]) -> dict[str, timedelta]:
+    """How long each of these jobs ran (`completed_at - started_at`), by id as text."""
+    async with chancy.pool.connection() as conn:
+        cursor = await conn.execute(
+            sql.SQL(
+                "SELECT id::text, completed_at - started_at FROM {} WHERE id = ANY(%s::uuid[])"
+            ).format(sql.Identifier(f"{chancy.prefix}jobs")),
+            ([str(i) for i in ids],),
+        )
+        return dict(await cursor.fetchall())
 
 
 async def wait_for_state(chancy: Chancy, job_id: uuid.UUID | str, *states: str) -> Any:

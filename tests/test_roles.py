@@ -64,6 +64,7 @@ REQUIRED = {
     "getWorkflow": (VIEWER, None),
     "listMetrics": (VIEWER, None),
     "getMetrics": (VIEWER, None),
+    "listSlowestJobs": (VIEWER, None),
     "listFailureGroups": (VIEWER, None),
     "getFailureGroup": (VIEWER, None),
     "resolveFailureGroup": (OPERATOR, "failure.resolve"),

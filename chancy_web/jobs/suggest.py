@@ -19,6 +19,8 @@ from chancy_web.jobs.schemas import JOB_STATES, Suggestion, Suggestions, Suggest
 from chancy_web.query.qualifiers import QUALIFIERS
 
 MAX_SUGGESTIONS = 20
+#: What `duration:` offers: a duration needs a comparison and a unit, which a list shows.
+DURATIONS = ("100ms", "1s", "10s", "1m", "10m", "1h")
 #: The newest jobs whose argument and metadata keys are offered.
 KEY_SAMPLE = 1_000
 _BOUNDARY = set(" \t\r\n\f\v()")
@@ -119,4 +121,10 @@ async def suggest(
         for func in await functions():
             if value.lower() in func.lower():
                 offer(func, func, "function")
+    elif wanted == "duration":
+        typed_op = start > word.start + len(name) + 1
+        for length in DURATIONS:
+            insert = length if typed_op else f">={length}"
+            if insert.startswith(value):
+                offer(insert, insert, "run time (ms, s, m, h)")
     return Suggestions(suggestions=found, replace=SuggestRange(from_=start, to=word.end))

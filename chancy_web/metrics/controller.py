@@ -1,19 +1,38 @@
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Annotated
 
+import msgspec
 from chancy.plugins.metrics import Metrics
 from chancy.plugins.metrics.metrics import RESOLUTIONS
-from litestar import Controller, get
+from litestar import Controller, Response, get
 from litestar.di import NamedDependency, Provide
 from litestar.exceptions import NotFoundException, ValidationException
 from litestar.params import FromPath, QueryParameter
 
 from chancy_web.context import Ctx
-from chancy_web.db import on_chancys_pool
+from chancy_web.db import on_chancys_pool, read
 from chancy_web.metrics import queries
-from chancy_web.metrics.schemas import MetricCatalog, MetricData
+from chancy_web.metrics.schemas import MetricCatalog, MetricData, SlowestJobs
+from chancy_web.shared_reads import json_body, request_key
+from chancy_web.types import AnyRequest
+from chancy_web.validation import NO_NUL
+
+#: The longest window the slowest jobs are looked for in: a year (the work is bounded by
+#: `slowest_jobs_window` whatever the window).
+MAX_SLOWEST_RANGE_S = 366 * 86400
+MAX_SLOWEST = 100
+
+FuncParam = Annotated[
+    str | None, QueryParameter(description="Only jobs of this function (exact)", pattern=NO_NUL)
+]
+QueueParam = Annotated[
+    str | None, QueryParameter(description="Only jobs of this queue (exact)", pattern=NO_NUL)
+]
+WorkerParam = Annotated[
+    str | None, QueryParameter(description="Only jobs this worker ran (exact)", pattern=NO_NUL)
+]
 
 
 async def provide_metrics(ctx: Ctx) -> Metrics:
@@ -36,6 +55,55 @@ class MetricController(Controller):
     )
     async def list_metrics(self, ctx: Ctx, metrics: NamedDependency[Metrics]) -> MetricCatalog:
         return await on_chancys_pool(ctx, lambda: queries.catalog(ctx.chancy, metrics))
+
+    @get(
+        "/slowest-jobs",
+        operation_id="listSlowestJobs",
+        summary="The finished jobs that ran longest in the last `range` seconds",
+        description=(
+            "Succeeded and failed jobs that finished in the window, slowest first (run time: "
+            "`completed_at - started_at`). Of the window's finished jobs only the newest "
+            "`slowest_jobs_window` (20,000 by default) are considered, before the function, "
+            "queue and worker filters: when more finished, `bounded` is true and "
+            "`considered_since` says from when. Identical requests at the same moment share "
+            "one query."
+        ),
+        raises=[ValidationException],
+    )
+    async def list_slowest_jobs(
+        self,
+        ctx: Ctx,
+        request: AnyRequest,
+        range_seconds: Annotated[
+            int,
+            QueryParameter(
+                name="range",
+                description="Window length in seconds, ending now",
+                ge=1,
+                le=MAX_SLOWEST_RANGE_S,
+            ),
+        ] = 86400,
+        func: FuncParam = None,
+        queue: QueueParam = None,
+        worker_id: WorkerParam = None,
+        limit: Annotated[
+            int, QueryParameter(description="How many jobs", ge=1, le=MAX_SLOWEST)
+        ] = 10,
+    ) -> Response[SlowestJobs]:
+        f = queries.SlowestFilter(
+            start=datetime.now(UTC) - timedelta(seconds=range_seconds),
+            size=ctx.settings.slowest_jobs_window,
+            limit=limit,
+            func=func,
+            queue=queue,
+            worker=worker_id,
+        )
+
+        async def body() -> bytes:
+            async with read(ctx) as db:
+                return msgspec.json.encode(await queries.slowest_jobs(db, ctx.chancy, f))
+
+        return json_body(await ctx.reads.share(request_key(request), body))
 
     @get(
         "/{prefix:str}",

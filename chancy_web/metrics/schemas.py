@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Literal
+from uuid import UUID
 
 import msgspec
 
@@ -62,3 +63,31 @@ class MetricData(msgspec.Struct, kw_only=True):
     resolution: Resolution
     generated_at: datetime
     series: dict[str, MetricSeries]
+
+
+class SlowJob(msgspec.Struct, kw_only=True):
+    """A finished job and how long it ran."""
+
+    id: UUID
+    func: str
+    queue: str
+    state: Literal["succeeded", "failed"]
+    started_at: datetime
+    completed_at: datetime
+    #: `completed_at - started_at`, in seconds.
+    duration: float
+
+
+class SlowestJobs(msgspec.Struct, kw_only=True):
+    """The longest-running jobs of those that finished since `start`, slowest first."""
+
+    items: list[SlowJob]
+    #: The window's start (its end is the moment of the request).
+    start: datetime
+    #: More than `size` jobs finished in the window: only the newest `size` were considered.
+    bounded: bool
+    #: How many of the window's newest finished jobs are considered at most (before the
+    #: function, queue and worker filters).
+    size: int
+    #: When bounded, the finish time of the oldest job considered; otherwise null.
+    considered_since: datetime | None

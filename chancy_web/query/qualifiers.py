@@ -291,6 +291,63 @@ def time_column(name: str) -> Callable[[Term, Env], Clause]:
     return compile_
 
 
+# Durations --------------------------------------------------------------------------------
+
+DURATION_EXPECTED = ["a duration (250ms, 2s, 1.5m, 1h)"]
+_DURATION = re.compile(r"(\d{1,9}(?:\.\d{1,6})?)(ms|s|m|h)")
+_DURATION_UNITS = {"ms": "milliseconds", "s": "seconds", "m": "minutes", "h": "hours"}
+
+#: How long a job ran: a finished job from its start to its end, a running one from its start
+#: until the query's moment (its first placeholder). Chancy sets `completed_at` only when a job
+#: succeeds or finally fails, so a job waiting for a retry (or never started) has no duration.
+RUN_TIME = sql.SQL(
+    "(CASE WHEN j.state = 'running' THEN %s - j.started_at"
+    " WHEN j.state IN ('succeeded', 'failed') THEN j.completed_at - j.started_at END)"
+)
+
+
+def parse_duration(text: str, position: int) -> timedelta:
+    """`250ms`, `2s`, `1.5m`, `1h`: a number (up to six decimals) and its unit."""
+    match = _DURATION.fullmatch(text)
+    if match is None:
+        raise QueryError(f"Not a duration: {text}", position, DURATION_EXPECTED)
+    amount, unit = match.groups()
+    return timedelta(**{_DURATION_UNITS[unit]: float(amount)})
+
+
+def compile_duration(term: Term, env: Env) -> Clause:
+    """`duration:>2s` (and `<`, `>=`, `<=`), and `duration:1s..5s` (from 1 s, under 5 s).
+
+    A bare `duration:2s` is refused rather than guessed at: "exactly 2 s" matches nothing, and
+    "at least" or "at most" are both plausible readings."""
+    value = term.value
+    _check_op(value, ("", *_COMPARE))
+    if value.quoted:
+        raise QueryError("A duration is not quoted", value.position, DURATION_EXPECTED)
+    bounds: list[tuple[str, timedelta]] = []
+    if value.op:
+        bounds.append((value.op, parse_duration(value.text, value.position)))
+    elif ".." in value.text:
+        low_text, high_text = value.text.split("..", 1)
+        if low_text:
+            bounds.append((">=", parse_duration(low_text, value.position)))
+        if high_text:
+            at = value.position + len(low_text) + 2
+            bounds.append(("<", parse_duration(high_text, at)))
+        if not bounds:
+            raise QueryError("A range needs a bound", value.position, DURATION_EXPECTED)
+    else:
+        raise QueryError(
+            f"A duration needs a comparison: duration:>{value.text} or duration:<{value.text}",
+            value.position,
+            [*_COMPARE, "a range (1s..5s)"],
+        )
+    parts = [RUN_TIME + sql.SQL(f" {op} %s") for op, _ in bounds]  # op from _COMPARE
+    params = [p for _, length in bounds for p in (env.now, length)]
+    # No index holds a difference of two columns: the search is bounded to the newest jobs.
+    return Clause(sql.SQL("(") + sql.SQL(" AND ").join(parts) + sql.SQL(")"), params, bounded=True)
+
+
 # Ids --------------------------------------------------------------------------------------
 
 
@@ -525,6 +582,12 @@ for _qualifier in (
         time_column("completed_at"),
         index="web_jobs_finished (with a finished state)",
         example="completed:2026-01-02",
+    ),
+    Qualifier(
+        "duration",
+        "Run time (> < >= <= with ms, s, m, h; a..b); running jobs: so far",
+        compile_duration,
+        example="duration:>2s",
     ),
     Qualifier(
         "kwargs",

@@ -1,5 +1,7 @@
 """Job functions the browser tests push to the live server's worker."""
 
+import asyncio
+
 
 async def e2e_ok(n: int = 0, **kwargs: object) -> int:
     return n
@@ -17,6 +19,11 @@ async def plugin_ok(n: int = 0, **kwargs: object) -> int:
 
 async def plugin_fail(message: str = "kaput", **kwargs: object) -> None:
     raise ValueError(message)
+
+
+async def plugin_slow(seconds: float = 0, **kwargs: object) -> None:
+    """Runs for `seconds`: the Metrics page's slowest jobs."""
+    await asyncio.sleep(seconds)
 
 
 _missing_once: set[str] = set()

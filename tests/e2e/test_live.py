@@ -17,7 +17,7 @@ import pytest
 from chancy import Chancy, Job, Queue
 from playwright.async_api import expect
 
-from tests.conftest import worker_for
+from tests.conftest import tagged_queue, worker_for
 from tests.e2e.live import (
     expect_streaming,
     freeze_timers,
@@ -41,8 +41,11 @@ async def test_a_job_pushed_elsewhere_appears_in_the_list_without_a_reload(
     await mark_document(page)
     await freeze_timers(page)
 
-    # Pushed through another connection (the tests' own Chancy, not the live server's).
-    ref = await chancy.push(Job(func="tests.job_functions.succeed", queue=queue))
+    # Pushed through another connection (the tests' own Chancy, not the live server's), to a
+    # queue no worker takes yet.
+    ref = await chancy.push(
+        Job(func="tests.job_functions.sleep", queue=queue, kwargs={"seconds": 60})
+    )
     row = page.locator(f'table.jobs tbody tr[data-job-id="{ref.identifier}"]')
     await expect(row).to_be_visible()
     await expect(row).to_contain_text("pending")
@@ -57,6 +60,17 @@ async def test_a_job_pushed_elsewhere_appears_in_the_list_without_a_reload(
     await expect(tabs.get_by_role("link", name=re.compile("^pending", re.I))).to_have_text(
         re.compile(r"^\s*pending\s*1\s*$", re.I), timeout=30_000
     )
+    await expect(row.locator("td.attempts")).to_have_text("0/1")
+
+    # A worker takes it. Chancy counts an attempt when it ends, so the job has made none yet:
+    # its row says it is on the first, as its page does, not "0/1".
+    await chancy.declare(tagged_queue(queue), upsert=True)
+    async with worker_for(chancy, queue):
+        await expect(row).to_contain_text("running", timeout=30_000)
+        await expect(row.locator("td.attempts")).to_have_text("1/1")
+        await row.locator("a[data-row-link]").click()
+        await expect(page.locator("dd", has_text="Attempt 1 of 1")).to_be_visible()
+        await chancy.cancel_job(ref)
 
 
 async def test_the_overview_and_queue_pages_follow_events(logged_in: Any, chancy: Chancy) -> None:

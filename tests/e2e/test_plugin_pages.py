@@ -15,7 +15,7 @@ from chancy.plugins.cron import Cron
 from chancy.plugins.workflow import Workflow, WorkflowPlugin
 from playwright.async_api import expect
 
-from tests.conftest import tagged_queue
+from tests.conftest import run_times, tagged_queue
 from tests.e2e.live import (
     expect_streaming,
     freeze_timers,
@@ -29,12 +29,15 @@ from tests.e2e.plugin_fixtures import (
     OK,
     PLUGIN_QUEUE,
     PluginData,
+    has_metric,
     jobs_of,
     schedule,
 )
 from tests.helpers import eventually, login_as
 
 pytestmark = pytest.mark.browser
+
+SLOW = "tests.e2e.jobs.plugin_slow"
 
 
 def row(page: Any, attribute: str, value: str) -> Any:
@@ -447,6 +450,55 @@ async def test_the_functions_table_sorts_by_p95_and_links_each_functions_jobs(
     await expect(page).to_have_url(re.compile(r"/jobs\?q=func(:|%3A)tests\.e2e\.jobs\.plugin_ok"))
 
 
+async def test_the_slowest_jobs_panel_lists_the_slowest_first_and_opens_it(
+    plugin_page, plugin_data: PluginData, chancy: Chancy
+):
+    refs = [
+        await chancy.push(Job(func=SLOW, queue=PLUGIN_QUEUE, kwargs={"seconds": seconds}))
+        for seconds in (0.05, 1.0, 0.2)
+    ]
+    for ref in refs:
+        await chancy.wait_for_job(ref, timeout=30, interval=0.2)
+    ids = [str(ref.identifier) for ref in refs]
+    times = await run_times(chancy, ids)
+    slowest_first = sorted(ids, key=times.__getitem__, reverse=True)
+    # The Functions table lists the function once the worker has flushed its metrics.
+    key = f"job:{SLOW}:execution_time"
+    await eventually(lambda: has_metric(chancy, key), what=f"metric {key}")
+
+    page = plugin_page
+    await page.goto("/stats?range=1h")
+    panel = page.get_by_role("region", name="Slowest jobs", exact=True)
+    scopes = panel.get_by_role("group", name="Whose slowest jobs")
+    await expect(scopes.get_by_role("button", name="All jobs")).to_have_attribute(
+        "aria-pressed", "true"
+    )
+    await expect(panel.locator("tbody tr").first).to_be_visible()
+    # This function's: pick it in the Functions table, then scope the panel to it.
+    functions = page.get_by_role("region", name="Functions", exact=True)
+    await functions.get_by_role("link", name=re.compile("plugin_slow$")).click()
+    await scopes.get_by_role("button", name="Function plugin_slow").click()
+    await expect(page).to_have_url(re.compile(r"slow=func"))
+    rows = panel.locator("tbody tr")
+    await expect(rows).to_have_count(3)
+    assert [await row.get_attribute("data-job-id") for row in await rows.all()] == slowest_first
+    first = rows.first
+    await expect(first).to_contain_text(PLUGIN_QUEUE)
+    await expect(first).to_contain_text("succeeded")
+    await expect(first.locator("td.ran")).to_have_text(re.compile(r"^\d+(\.\d)? s$"))
+
+    # "All slow jobs": the jobs list, searching for those at least as slow as the last listed.
+    await panel.get_by_role("link", name=re.compile("^All slow jobs")).click()
+    await expect(page).to_have_url(re.compile(r"/jobs\?q=.*duration"))
+    for job_id in ids:
+        await expect(page.locator(f'table.jobs tbody tr[data-job-id="{job_id}"]')).to_be_visible()
+    await page.go_back()
+
+    await panel.locator("tbody tr").first.get_by_role("link", name=SLOW).click()
+    await expect(page).to_have_url(re.compile(f"/jobs/{slowest_first[0]}$"))
+    await expect(page.get_by_role("heading", level=1)).to_contain_text("plugin_slow")
+
+
 async def test_the_metric_explorer_shows_every_series_under_a_prefix(
     plugin_page, plugin_data: PluginData
 ):
@@ -498,6 +550,49 @@ async def test_the_system_page_shows_versions_schema_pool_events_and_plugins(
     wrap = plugins.locator(".table-wrap")
     overflow = await wrap.evaluate("w => w.scrollWidth - w.clientWidth")
     assert overflow <= 0, f"the plugins table overflows by {overflow}px"
+
+
+async def test_the_plugins_table_shows_every_name_in_full(plugin_page, plugin_data: PluginData):
+    page = plugin_page
+    await page.goto("/system")
+    listed = await (await page.request.get("/api/v1/plugins")).json()
+    prefix = (await (await page.request.get("/api/v1/system")).json())["database"]["prefix"]
+    rows = page.get_by_role("region", name=re.compile("^Plugins")).locator("tbody tr")
+    await expect(rows).to_have_count(len(listed))
+    # Each plugin's identifier, and each of its tables, is shown whole: its text is the full
+    # name, and no cell or chip is narrower than its content (an ellipsis or a clipped cell
+    # would be).
+    # And at this width none is broken across lines: a name reads as one.
+    names = await rows.evaluate_all(
+        """rows => rows.map(r => {
+            // The lines its text is set on: one box per line of each of its text nodes.
+            const lines = e => {
+                const walk = document.createTreeWalker(e, NodeFilter.SHOW_TEXT);
+                const tops = new Set();
+                for (let t = walk.nextNode(); t; t = walk.nextNode()) {
+                    const range = document.createRange();
+                    range.selectNodeContents(t);
+                    for (const box of range.getClientRects()) tops.add(Math.round(box.top));
+                }
+                return tops.size;
+            };
+            const cell = r.cells[0];
+            const named = [cell, ...r.querySelectorAll('.chip')];
+            return {
+                name: cell.innerText,
+                tables: [...r.cells[r.cells.length - 1].querySelectorAll('.chip')]
+                    .map(c => c.textContent),
+                clipped: [...r.cells, ...named]
+                    .filter(e => e.scrollWidth > e.clientWidth).map(e => e.textContent),
+                broken: named.filter(e => lines(e) > 1).map(e => e.textContent),
+            };
+        })"""
+    )
+    for plugin, shown in zip(listed, names, strict=True):
+        assert shown["name"] == plugin["identifier"], shown
+        assert shown["tables"] == [prefix + table for table in plugin["tables"]], shown
+        assert shown["clipped"] == [], shown
+        assert shown["broken"] == [], shown
 
 
 @pytest.mark.parametrize(

@@ -4,11 +4,12 @@
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 
 from chancy import Chancy, Job
 from litestar.testing import AsyncTestClient
 
-from tests.conftest import login, make_job, run_job, web_app
+from tests.conftest import login, make_job, run_job, run_times, web_app
 
 
 def unique_queue() -> str:
@@ -96,8 +97,25 @@ async def test_error_search_finds_the_failed_job(client, admin, chancy, worker):
     assert body["items"][0]["error"] == "ValueError: upstream said 502 for order 17"
 
 
+async def test_duration_search_finds_the_job_that_ran_long(client, admin, chancy, worker):
+    slow = str(await run_job(chancy, "sleep", seconds=0.4))
+    quick = str(await run_job(chancy, "succeed"))
+    times = await run_times(chancy, [slow, quick])
+    # The slow one's run time in whole milliseconds: it matches, the quick one does not.
+    threshold = times[slow] // timedelta(milliseconds=1)
+    assert times[quick] < timedelta(milliseconds=threshold)
+    q = f"id:{slow} OR id:{quick}"
+    body = await _page(client, admin, q=f"({q}) duration:>={threshold}ms")
+    assert [row["id"] for row in body["items"]] == [slow]
+    assert body["searched"]["bounded"] is True
+    body = await _page(client, admin, q=f"({q}) duration:<{threshold}ms")
+    assert [row["id"] for row in body["items"]] == [quick]
+
+
 async def test_a_query_that_does_not_parse_is_a_positioned_400(client, admin):
     for q, position, expected in (
+        ("state:running duration:10s", 23, [">", "<", ">=", "<=", "a range (1s..5s)"]),
+        ("duration:>10x", 10, ["a duration (250ms, 2s, 1.5m, 1h)"]),
         ("state:failed (queue:a", 21, [")", "OR", "a term"]),
         ("state:done", 6, ["pending", "running", "failed", "retrying", "succeeded"]),
         ('error:"open', 6, ['"']),

@@ -12,7 +12,7 @@ from chancy import Chancy, Job, Worker
 
 from chancy_web.query import compile_query, search_window
 from chancy_web.settings import Settings
-from tests.conftest import make_job, run_job
+from tests.conftest import make_job, run_job, run_times
 
 QUEUE = "search"
 
@@ -254,3 +254,86 @@ async def test_search_window_reads_the_newest_ids(chancy):
     assert low == high == newest
     low, high = await _window(chancy, 10**9)
     assert low < newest == high
+
+
+def _ms(length: timedelta) -> str:
+    """A run time as a duration value, in whole milliseconds rounded down."""
+    return f"{length // timedelta(milliseconds=1)}ms"
+
+
+async def test_duration_of_jobs_that_ran(chancy: Chancy, worker: Worker):
+    quick = await run_job(chancy, "succeed")
+    slow = await run_job(chancy, "sleep", seconds=0.3)
+    times = await run_times(chancy, [quick, slow])
+    ran = {quick: times[str(quick)], slow: times[str(slow)]}
+    threshold = _ms(ran[slow])
+    # It slept 0.3 s; the other did nothing: the sleep sets them apart.
+    assert ran[slow] >= timedelta(seconds=0.3)
+    assert ran[quick] < timedelta(milliseconds=int(threshold[:-2]))
+    among = [quick, slow]
+    assert await _matching(chancy, f"duration:>={threshold}", among) == {slow}
+    assert await _matching(chancy, f"duration:<{threshold}", among) == {quick}
+    assert slow in await _matching(chancy, "duration:>=0.3s duration:<1h", among)
+    assert await _matching(chancy, "duration:..1h", among) == {quick, slow}
+    assert await _matching(chancy, "duration:>1h", among) == set()
+
+
+async def test_duration_edges_units_and_ranges(chancy):
+    at = datetime(2025, 6, 7, 10, 0, tzinfo=UTC)
+    done = {
+        seconds: await make_job(
+            chancy,
+            state="succeeded",
+            queue=QUEUE,
+            started_at=at,
+            completed_at=at + timedelta(seconds=seconds),
+        )
+        for seconds in (0.25, 2, 90, 7200)
+    }
+    failed = await make_job(
+        chancy, state="failed", queue=QUEUE, started_at=at, completed_at=at + timedelta(minutes=3)
+    )
+    among = [*done.values(), failed]
+    assert await _matching(chancy, "duration:>=2s", among) == {
+        done[2],
+        done[90],
+        done[7200],
+        failed,
+    }
+    assert await _matching(chancy, "duration:>2s", among) == {done[90], done[7200], failed}
+    assert await _matching(chancy, "duration:<=250ms", among) == {done[0.25]}
+    assert await _matching(chancy, "duration:<0.25s", among) == set()
+    assert await _matching(chancy, "duration:>=1.5m", among) == {done[90], done[7200], failed}
+    assert await _matching(chancy, "duration:>1h", among) == {done[7200]}
+    assert await _matching(chancy, "duration:>=2h", among) == {done[7200]}
+    # From the first bound, up to but not including the second.
+    assert await _matching(chancy, "duration:2s..90s", among) == {done[2]}
+    assert await _matching(chancy, "duration:90s..", among) == {done[90], done[7200], failed}
+
+
+async def test_duration_of_running_and_unfinished_jobs(chancy):
+    now = datetime.now(UTC)
+    running = await make_job(
+        chancy, state="running", queue=QUEUE, started_at=now - timedelta(minutes=10)
+    )
+    # Retrying: its last attempt ended, but Chancy sets no completed_at until the job is done.
+    retrying = await make_job(
+        chancy, state="retrying", queue=QUEUE, started_at=now - timedelta(hours=1)
+    )
+    pending = await make_job(chancy, queue=QUEUE)
+    among = [running, retrying, pending]
+    # A running job's duration is how long it has run so far.
+    assert await _matching(chancy, "duration:>5m", among) == {running}
+    assert await _matching(chancy, "duration:5m..15m", among) == {running}
+    assert await _matching(chancy, "duration:>15m", among) == set()
+    # Jobs without a run time match no duration, and so match its negation (as for kwargs).
+    assert await _matching(chancy, "-duration:>5m", among) == {retrying, pending}
+
+
+async def test_duration_searches_are_bounded(chancy):
+    first = await make_job(chancy, state="succeeded", queue=QUEUE)
+    second = await make_job(chancy, state="succeeded", queue=QUEUE)
+    among = [first, second]
+    assert await _matching(chancy, "duration:<1h", among) == {first, second}
+    small = Settings(search_window=1)
+    assert await _matching(chancy, "duration:<1h", among, settings=small) == {second}

@@ -213,6 +213,16 @@ def test_nul_character():
         ("error:>x", 6, ["a value without an operator", "~"]),
         ("exception:~Value", 10, ["a value without an operator"]),
         ("state.x:failed", 0, None),
+        ("duration:5s", 9, [">", "<", ">=", "<=", "a range (1s..5s)"]),
+        ("duration:>5", 10, ["a duration (250ms, 2s, 1.5m, 1h)"]),
+        ("duration:>5d", 10, ["a duration (250ms, 2s, 1.5m, 1h)"]),
+        ("duration:>-5s", 10, ["a duration (250ms, 2s, 1.5m, 1h)"]),
+        ("duration:>1.5.0s", 10, ["a duration (250ms, 2s, 1.5m, 1h)"]),
+        ('duration:>"5s"', 10, ["a duration (250ms, 2s, 1.5m, 1h)"]),
+        ("duration:~5s", 9, ["a value without an operator", ">", "<", ">=", "<="]),
+        ("duration:1s..soon", 13, ["a duration (250ms, 2s, 1.5m, 1h)"]),
+        ("duration:..", 9, ["a duration (250ms, 2s, 1.5m, 1h)"]),
+        ("duration:>9999999999h", 10, ["a duration (250ms, 2s, 1.5m, 1h)"]),
     ],
 )
 def test_value_errors_say_where_and_what_was_expected(q, position, expected):
@@ -247,6 +257,7 @@ def test_unindexed_terms_bound_the_search():
     assert _compile("kwargs.a:1").bounded
     assert not _compile("kwargs.a:1", search_indexes=True).bounded
     assert _compile("kwargs.a:~x", search_indexes=True).bounded
+    assert _compile("state:succeeded duration:>2s").bounded
 
 
 def test_unbounded_lifts_the_window():

@@ -35,6 +35,16 @@ async def test_qualifier_names(client, admin):
     assert "state:" in labels and "started:" in labels
     assert _apply("state:failed st", body, "state:") == "state:failed state:"
     assert "kwargs." in [s["label"] for s in (await _suggest(client, admin, "kw"))["suggestions"]]
+    assert _apply("dur", await _suggest(client, admin, "dur"), "duration:") == "duration:"
+
+
+async def test_durations_offer_a_comparison_and_a_unit(client, admin):
+    body = await _suggest(client, admin, "state:failed duration:")
+    assert _apply("state:failed duration:", body, ">=1s") == "state:failed duration:>=1s"
+    q = "duration:<1"
+    body = await _suggest(client, admin, q)
+    assert [s["label"] for s in body["suggestions"]] == ["100ms", "1s", "10s", "1m", "10m", "1h"]
+    assert _apply(q, body, "10m") == "duration:<10m"
 
 
 async def test_states_complete_the_last_item_of_a_list(client, admin):

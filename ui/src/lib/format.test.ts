@@ -1,13 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-	attemptsText,
-	count,
-	duration,
-	fullTime,
-	relativeTime,
-	shortTime,
-	splitFunc
-} from './format';
+import { count, duration, fullTime, relativeTime, shortTime, splitFunc } from './format';
 
 const NOW = Date.parse('2025-11-27T14:00:00Z');
 
@@ -66,12 +58,5 @@ describe('splitFunc', () => {
 		expect(splitFunc('app.tasks.send_email')).toEqual(['app.tasks.', 'send_email']);
 		expect(splitFunc('app.tasks:send')).toEqual(['app.tasks:', 'send']);
 		expect(splitFunc('plain')).toEqual(['', 'plain']);
-	});
-});
-
-describe('attemptsText', () => {
-	it('counts the attempt under way for a running job', () => {
-		expect(attemptsText({ state: 'running', attempts: 0, max_attempts: 1 })).toBe('Attempt 1 of 1');
-		expect(attemptsText({ state: 'failed', attempts: 2, max_attempts: 3 })).toBe('2 of 3');
 	});
 });

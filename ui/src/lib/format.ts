@@ -107,11 +107,3 @@ export function bytes(n: number): string {
 	}
 	return `${unit === 0 ? value : value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
 }
-
-/** Chancy counts attempts when they end, so a running job's is one more than it has:
- * "Attempt 1 of 3" while it runs, "2 of 3" once two have ended. */
-export function attemptsText(job: { state: string; attempts: number; max_attempts: number }) {
-	return job.state === 'running'
-		? `Attempt ${job.attempts + 1} of ${job.max_attempts}`
-		: `${job.attempts} of ${job.max_attempts}`;
-}

@@ -28,6 +28,18 @@ describe('JobTable', () => {
 		expect(within(rows[0]!).queryByText('ValueError: kaput')).toBeNull();
 	});
 
+	it('counts the attempt a running job is on, as its page does', () => {
+		const running = jobSummary({
+			state: 'running',
+			attempts: 0,
+			max_attempts: 1,
+			completed_at: null
+		});
+		const { container } = render(JobTable, { jobs: [running, FAILED] });
+		const cells = [...container.querySelectorAll('td.attempts')].map((td) => td.textContent);
+		expect(cells).toEqual(['1/1', '3/3']);
+	});
+
 	it('has no checkboxes unless rows can be selected', () => {
 		render(JobTable, { jobs: [jobSummary()] });
 		expect(screen.queryAllByRole('checkbox')).toHaveLength(0);

@@ -7,6 +7,8 @@ export type MetricSeries = Schemas['MetricSeries'];
 export type MetricPoint = Schemas['MetricPoint'];
 export type HistogramValue = Schemas['HistogramValue'];
 export type Resolution = MetricData['resolution'];
+export type SlowestJobs = Schemas['SlowestJobs'];
+export type SlowJob = Schemas['SlowJob'];
 
 export async function listMetrics(signal?: AbortSignal): Promise<MetricCatalog> {
 	return unwrap(await api.GET('/api/v1/metrics', { signal }));
@@ -33,6 +35,36 @@ export async function getMetrics(
 					resolution: window.resolution,
 					range: window.range,
 					worker_id: window.workerId ?? undefined
+				}
+			},
+			signal
+		})
+	);
+}
+
+export interface SlowestFilter {
+	/** Seconds, ending now. */
+	range: number;
+	func: string | null;
+	queue: string | null;
+	workerId: string | null;
+	limit: number;
+}
+
+/** The finished jobs of the window that ran longest, slowest first. */
+export async function getSlowestJobs(
+	filter: SlowestFilter,
+	signal?: AbortSignal
+): Promise<SlowestJobs> {
+	return unwrap(
+		await api.GET('/api/v1/metrics/slowest-jobs', {
+			params: {
+				query: {
+					range: filter.range,
+					func: filter.func ?? undefined,
+					queue: filter.queue ?? undefined,
+					worker_id: filter.workerId ?? undefined,
+					limit: filter.limit
 				}
 			},
 			signal

@@ -20,7 +20,8 @@ describe('metrics URL state', () => {
 			resolution: '5min',
 			worker: null,
 			queue: null,
-			func: null
+			func: null,
+			slow: 'all'
 		});
 		expect(windowOf(parse(''))).toEqual({ resolution: '5min', range: 86400, workerId: null });
 	});
@@ -67,17 +68,18 @@ describe('metrics URL state', () => {
 	});
 
 	it('round-trips through the URL, leaving defaults out', () => {
-		const q = parse('range=7d&resolution=1day&worker=w-1&queue=emails&func=app.send');
+		const q = parse('range=7d&resolution=1day&worker=w-1&queue=emails&func=app.send&slow=func');
 		expect(metricsSearch(q)).toBe(
-			'?range=7d&resolution=1day&worker=w-1&queue=emails&func=app.send'
+			'?range=7d&resolution=1day&worker=w-1&queue=emails&func=app.send&slow=func'
 		);
 		expect(parse(metricsSearch(q).slice(1))).toEqual(q);
-		expect(metricsSearch(parse('range=24h&resolution=5min'))).toBe('');
+		expect(metricsSearch(parse('range=24h&resolution=5min&slow=all'))).toBe('');
+		expect(parse('slow=everything').slow).toBe('all');
 	});
 
 	it('links to the pages under /stats (the server answers /metrics for Prometheus)', () => {
-		const q = parse('range=1h&queue=emails');
-		expect(metricsHref(q)).toBe('/stats?range=1h&queue=emails');
+		const q = parse('range=1h&queue=emails&slow=queue');
+		expect(metricsHref(q)).toBe('/stats?range=1h&queue=emails&slow=queue');
 		expect(metricHref('queue:emails', q)).toBe('/stats/queue%3Aemails?range=1h');
 		expect(metricHref('global')).toBe('/stats/global');
 	});

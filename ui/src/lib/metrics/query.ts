@@ -1,7 +1,7 @@
 /**
  * The metrics pages (`/stats` and `/stats/<prefix>`: the server keeps `/metrics` for
  * Prometheus) keep their window and picks in the URL:
- * `?range=24h&resolution=5min&worker=<id>&queue=<name>&func=<name>`.
+ * `?range=24h&resolution=5min&worker=<id>&queue=<name>&func=<name>&slow=queue`.
  */
 import { resolve } from '$app/paths';
 import type { MetricWindow, Resolution } from './api';
@@ -63,12 +63,17 @@ export function allowed(
 	);
 }
 
+/** Whose slowest jobs the page lists: every job's, or the picked queue's or function's. */
+export type SlowScope = 'all' | 'queue' | 'func';
+const SLOW_SCOPES: readonly SlowScope[] = ['all', 'queue', 'func'];
+
 export interface MetricsQuery {
 	range: RangeKey;
 	resolution: Resolution;
 	worker: string | null;
 	queue: string | null;
 	func: string | null;
+	slow: SlowScope;
 }
 
 const text = (params: URLSearchParams, key: string) => params.get(key)?.trim() || null;
@@ -95,7 +100,8 @@ export function parseMetricsQuery(
 		resolution,
 		worker: text(params, 'worker'),
 		queue: text(params, 'queue'),
-		func: text(params, 'func')
+		func: text(params, 'func'),
+		slow: SLOW_SCOPES.find((s) => s === params.get('slow')) ?? 'all'
 	};
 }
 
@@ -140,9 +146,12 @@ export function metricsSearch(query: MetricsQuery): string {
 	if (query.worker) params.set('worker', query.worker);
 	if (query.queue) params.set('queue', query.queue);
 	if (query.func) params.set('func', query.func);
+	if (query.slow !== 'all') params.set('slow', query.slow);
 	const search = params.toString();
 	return search ? `?${search}` : '';
 }
+
+export const rangeSeconds = (key: RangeKey) => rangeOf(key)!.seconds;
 
 export function windowOf(query: MetricsQuery): MetricWindow {
 	return {
@@ -158,4 +167,4 @@ export const metricsHref = (query: MetricsQuery | null = null) =>
 /** The explorer page of every series under `prefix`, keeping the window and worker. */
 export const metricHref = (prefix: string, query: MetricsQuery | null = null) =>
 	resolve('/stats/[prefix]', { prefix: encodeURIComponent(prefix) }) +
-	(query ? metricsSearch({ ...query, queue: null, func: null }) : '');
+	(query ? metricsSearch({ ...query, queue: null, func: null, slow: 'all' }) : '');
