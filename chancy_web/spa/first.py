@@ -32,7 +32,9 @@ _ESCAPES = re.compile(r"%(?![0-9A-Fa-f]{2})")
 
 @dataclass(frozen=True)
 class ApiGet:
-    """One GET of the API: its path (encoded) and parameters."""
+    """One GET of the API: its path (encoded) and parameters, in the order the app sends
+    them, so that the query string is the app's too (identical reads share one query, see
+    `chancy_web.shared_reads`)."""
 
     path: str
     params: tuple[tuple[str, str], ...] = ()
@@ -40,6 +42,11 @@ class ApiGet:
     @property
     def query_string(self) -> str:
         return "&".join(f"{_form(k)}={_form(v)}" for k, v in self.params)
+
+    @property
+    def url(self) -> str:
+        """As the app's `getUrl` writes it, with no base path."""
+        return f"{self.path}?{self.query_string}" if self.params else self.path
 
     @property
     def key(self) -> str:

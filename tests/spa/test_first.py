@@ -43,9 +43,12 @@ def test_there_are_many_samples_of_each_page() -> None:
 
 def test_the_server_knows_each_pages_first_requests_as_the_ui_does() -> None:
     for sample in samples():
-        keys = [r.key for r in page_requests(sample["path"], sample["query"])]
+        requests = page_requests(sample["path"], sample["query"])
+        keys = [r.key for r in requests]
         if in_scope(sample):
             assert keys == sample["keys"], sample
+            # And in the app's own form, parameters in its order.
+            assert [r.url for r in requests] == sample["urls"], sample
         else:
             # Out of its depth, it leaves the page's main data to the page: never a request
             # the page would not make.

@@ -26,6 +26,8 @@ interface Sample {
 	query: string;
 	/** The requests' keys (`requestKey`, no base path); none when `pageRequests` throws. */
 	keys: string[];
+	/** The same requests as the app sends them (`getUrl`): parameters in its order. */
+	urls: string[];
 }
 
 const PAGES = [
@@ -164,15 +166,14 @@ function generated(count: number): string[] {
 
 function sample(target: string): Sample {
 	const url = new URL(ORIGIN + target);
-	let keys: string[];
+	let urls: string[];
 	try {
-		keys = pageRequests(url.pathname, url.searchParams).map((r) =>
-			requestKey(new URL(getUrl(r), ORIGIN))
-		);
+		urls = pageRequests(url.pathname, url.searchParams).map((r) => getUrl(r));
 	} catch {
-		keys = []; // the boot script starts nothing then
+		urls = []; // the boot script starts nothing then
 	}
-	return { path: url.pathname, query: url.search.slice(1), keys };
+	const keys = urls.map((u) => requestKey(new URL(ORIGIN + u)));
+	return { path: url.pathname, query: url.search.slice(1), keys, urls };
 }
 
 describe('pageRequests samples for the server', () => {
