@@ -140,7 +140,9 @@ describe('answers the server put in the page', () => {
 	});
 
 	it('are taken instead of fetching, by the app client as by any GET', async () => {
-		const fetchMock = vi.fn(async () => new Response('{"username":"admin"}'));
+		const fetchMock = vi.fn(
+			async (_input: RequestInfo | URL, _init?: RequestInit) => new Response('{"username":"admin"}')
+		);
 		vi.stubGlobal('fetch', fetchMock);
 		startEarly('/ops', new URL(`${ORIGIN}/ops/jobs`), 1000, inlined(page({ [KEY]: BODY })));
 		// Only the session, which the page did not answer, goes to the network.
