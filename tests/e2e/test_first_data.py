@@ -35,7 +35,7 @@ async def test_a_cold_load_shows_the_rows_the_page_brought(logged_in: Any, seede
     await page.goto("/jobs")
     rows = page.locator("table.jobs tbody tr")
     await expect(rows.first).to_be_visible()
-    assert await rows.count() == 50
+    await expect(rows).to_have_count(50)
     await expect(page.locator(".user .name")).to_have_text("admin")
     # Neither the rows nor who is logged in were asked for: the page had them.
     assert "/api/v1/jobs" not in asked
