@@ -89,6 +89,10 @@ class Settings:
     #: `forwarded_allow_ips`: addresses or networks, comma-separated, or "*"). None: no
     #: proxy, the peer's address is the client's, as the per-client login limit needs.
     forwarded_allow_ips: str | None = None
+    #: How long serving a dashboard page may spend answering the page's first API requests
+    #: itself, to send their answers in the HTML (see `chancy_web.spa.inline`); what is not
+    #: ready by then the page asks for as usual. 0: never.
+    first_data_ms: int = 50
     #: Largest accepted request body, in bytes.
     max_body_bytes: int = 1_048_576
     #: Executors a queue may be given. Changing a queue's executor runs that class on every

@@ -287,8 +287,12 @@ def live_server(dsn: str, chancy: Chancy) -> Iterator[LiveServer]:
     stop: dict[str, Any] = {}
 
     async def main() -> None:
-        # Login limits lifted: schemathesis fuzzes /login from this one client address.
-        limits = Settings(login_failures_per_user=10_000, login_failures_per_client=10_000)
+        # Login limits lifted: schemathesis fuzzes /login from this one client address. The
+        # pages' first data always waited for, however busy the machine: the browser tests of
+        # it must not depend on timing (tests/spa/test_inline.py has the page go without).
+        limits = Settings(
+            login_failures_per_user=10_000, login_failures_per_client=10_000, first_data_ms=10_000
+        )
         api = Api(port=port, authentication_backend=auth_backend(), settings=limits)
         async with make_chancy(dsn, api) as app, worker_for(app, LIVE_QUEUE):
             stop["loop"], stop["event"] = asyncio.get_running_loop(), asyncio.Event()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import html
 from collections import OrderedDict
+from functools import partial
 from pathlib import Path
 from threading import Lock
 from urllib.parse import quote
@@ -13,10 +14,12 @@ from litestar import Response, get
 from litestar.exceptions import NotFoundException
 from litestar.handlers import HTTPRouteHandler
 from litestar.params import FromPath
+from litestar.response import Stream
 
 from chancy_web.mount import mount_prefix
 from chancy_web.spa.csp import CSP_FILE, security_headers
 from chancy_web.spa.files import MEDIA_TYPES, FileCache, accepts
+from chancy_web.spa.inline import first_data, first_requests, page_parts, stream_page
 from chancy_web.spa.preloads import ROUTES_FILE, Route, parse_routes
 from chancy_web.types import AnyRequest
 
@@ -106,13 +109,8 @@ def spa_handlers(static_dir: Path | None) -> list[HTTPRouteHandler]:
             raise NotFoundException(f"No such file: {ASSETS}/{path.lstrip('/')}")
         return site.file_response(request, found)
 
-    @get(
-        ["/", "/{path:path}"],
-        include_in_schema=False,
-        sync_to_thread=False,
-        opt={NO_COMPRESSION: True},
-    )
-    def page(request: AnyRequest, path: FromPath[str] = "") -> Response[bytes]:
+    @get(["/", "/{path:path}"], include_in_schema=False, opt={NO_COMPRESSION: True})
+    async def page(request: AnyRequest, path: FromPath[str] = "") -> Response[bytes] | Stream:
         relative = path.strip("/")
         if relative == "api" or relative.startswith("api/"):
             raise NotFoundException(f"No API route at /{relative}")
@@ -122,11 +120,21 @@ def spa_handlers(static_dir: Path | None) -> list[HTTPRouteHandler]:
             found = site.files.resolve(relative)
             if found is not None:
                 return site.file_response(request, found)
-        plain, compressed = site.page(mount_prefix(request.scope), "/" + relative)
+        prefix = mount_prefix(request.scope)
+        plain, compressed = site.page(prefix, "/" + relative)
         headers = {**site.headers(), "Cache-Control": "no-store", "Vary": "Accept-Encoding"}
-        if accepts(request.headers.get("accept-encoding", ""), "gzip"):
+        gzipped = accepts(request.headers.get("accept-encoding", ""), "gzip")
+        if gzipped:
             headers["Content-Encoding"] = "gzip"
-            return Response(compressed, media_type=MEDIA_TYPES[".html"], headers=headers)
-        return Response(plain, media_type=MEDIA_TYPES[".html"], headers=headers)
+        media_type = MEDIA_TYPES[".html"]
+        requests = first_requests(request.app, request.scope, prefix)
+        if requests:
+            # The shared page at once, then this session's own data as it comes (see
+            # chancy_web.spa.inline): the browser fetches the app's files meanwhile.
+            head, tail = page_parts(plain)
+            data = partial(first_data, request.app, request.scope, prefix, requests)
+            body = stream_page(head, tail, data, gzipped)
+            return Stream(body, media_type=media_type, headers=headers)
+        return Response(compressed if gzipped else plain, media_type=media_type, headers=headers)
 
     return [asset, page]

@@ -1,10 +1,11 @@
 """The early fetch: the boot script starts each page's first requests before the app has loaded
-(ui/src/lib/requests.ts says which), and the page then makes exactly those requests, so every
+(ui/src/lib/requests.ts says which), or takes their answers from the page when the server put
+them there (chancy_web/spa/inline.py), and the page then makes exactly those requests, so every
 response started early is taken by the app and none is wasted.
 
-What the boot script started is recorded in the page itself: a fetch made while the boot
-script runs is one of its early requests. Whether the app took each one is read from the early
-store, which forgets a response once the app has asked for it (taking it, fresh or stale).
+What the boot script started is recorded in the page itself: every request put in the early
+store, fetched or answered by the page. Whether the app took each one is read from the store,
+which forgets a response once the app has asked for it (taking it, fresh or stale).
 """
 
 from __future__ import annotations
@@ -23,13 +24,12 @@ pytestmark = pytest.mark.browser
 
 RECORD_EARLY = """
 window.__startedEarly = [];
-const fetch = window.fetch;
-window.fetch = function (input, init) {
-  if (document.currentScript?.src.includes('/_app/immutable/boot.')) {
-    window.__startedEarly.push(String(input instanceof Request ? input.url : input));
+window.__chancyEarlyResponses = new (class extends Map {
+  set(key, value) {
+    window.__startedEarly.push(key);
+    return super.set(key, value);
   }
-  return fetch.apply(this, arguments);
-};
+})();
 """
 NOT_TAKEN = "() => [...(window.__chancyEarlyResponses?.keys() ?? [])]"
 

@@ -6,8 +6,10 @@
 //    base-path placeholder in index.html, so the file stays immutable and cacheable;
 // 2. starts the page's first API requests (src/lib/boot.ts: the starting side of early.ts,
 //    with the requests declared in src/lib/requests.ts), so they run while the app's code
-//    downloads; the app's client takes their responses later;
-// 3. runs SvelteKit's bootstrap, mounting the app in #app once the body is parsed.
+//    downloads, or takes their answers from the page when the server sent them there; the
+//    app's client takes the responses later;
+// 3. runs SvelteKit's bootstrap, mounting the app in #app once the body is parsed (and, when
+//    the server sends the page's data at its end, once that is in too).
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -53,10 +55,7 @@ const kit = body
 const boot = `${early.trim()}
 {
 const __chancy_base = new URL(document.currentScript.src).pathname.replace(/\\/_app\\/immutable\\/[^/]*$/, '');
-try { __chancyEarly.startEarly(__chancy_base, new URL(location.href)); } catch {}
-const __chancy_boot = () => ${kit};
-if (document.getElementById('app')) __chancy_boot();
-else document.addEventListener('DOMContentLoaded', __chancy_boot, { once: true });
+__chancyEarly.startPage(__chancy_base, new URL(location.href), () => ${kit});
 }
 `;
 if (boot.includes(BASE_PLACEHOLDER)) throw new Error('base placeholder left in the bootstrap');

@@ -1,5 +1,14 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { clearEarly, requestKey, startEarly, takeEarly } from './early';
+import {
+	answered,
+	clearEarly,
+	DATA_ATTRIBUTE,
+	inlined,
+	requestKey,
+	startEarly,
+	startPage,
+	takeEarly
+} from './early';
 import { createApi } from './api/client';
 import { getUrl } from './api/get';
 import { pageRequests } from './requests';
@@ -103,5 +112,93 @@ describe('early requests', () => {
 
 	it('keys requests by path and sorted parameters', () => {
 		expect(requestKey(new URL(`${ORIGIN}/a?b=2&a=1&a=0`))).toBe('/a?a=0&a=1&b=2');
+	});
+});
+
+describe('answers the server put in the page', () => {
+	const KEY = '/api/v1/jobs?limit=50&pagination=true&view=summary';
+	// As chancy_web/spa/inline.py writes them: `<`, `>`, `&` and U+2028 escaped in the JSON.
+	const BODY =
+		'{"items":[{"id":"j1","kwargs_preview":"\\u003c/script\\u003e\\u003cscript\\u003e\\u2028x"}]}';
+
+	function page(blocks: Record<string, string>, follows = false): Document {
+		const doc = document.implementation.createHTMLDocument('page');
+		if (follows) doc.head.innerHTML = '<meta name="chancy-early" content="follows">';
+		doc.body.innerHTML = '<div id="app"></div>';
+		for (const [key, body] of Object.entries(blocks)) {
+			const block = doc.createElement('script');
+			block.type = 'application/json';
+			block.setAttribute(DATA_ATTRIBUTE, key);
+			block.textContent = body;
+			doc.body.append(block);
+		}
+		return doc;
+	}
+
+	it('are read by their request keys', () => {
+		expect(inlined(page({ [KEY]: BODY }))).toEqual(new Map([[KEY, BODY]]));
+	});
+
+	it('are taken instead of fetching, by the app client as by any GET', async () => {
+		const fetchMock = vi.fn(
+			async (_input: RequestInfo | URL, _init?: RequestInit) => new Response('{"username":"admin"}')
+		);
+		vi.stubGlobal('fetch', fetchMock);
+		startEarly('/ops', new URL(`${ORIGIN}/ops/jobs`), 1000, inlined(page({ [KEY]: BODY })));
+		// Only the session, which the page did not answer, goes to the network.
+		expect(fetchMock).toHaveBeenCalledTimes(1);
+		expect(String(fetchMock.mock.calls[0]?.[0])).toBe(`${ORIGIN}/ops/api/v1/session`);
+		const api = createApi(`${ORIGIN}/ops`, (request) => takeEarly(request, 1500) ?? fetch(request));
+		const { data } = await api.GET('/api/v1/jobs', {
+			params: { query: { pagination: 'true', view: 'summary', limit: 50 } }
+		});
+		expect(data).toEqual({ items: [{ id: 'j1', kwargs_preview: '</script><script>\u2028x' }] });
+		expect(fetchMock).toHaveBeenCalledTimes(1);
+		// Taken once: the next list request (a refresh) goes to the server.
+		expect(takeEarly(new Request(`${ORIGIN}/ops${KEY}`), 1500)).toBeUndefined();
+	});
+
+	it('are answered as the block says, text and JSON', async () => {
+		const response = answered(BODY);
+		expect(response.ok).toBe(true);
+		expect(response.headers.get('content-type')).toBe('application/json');
+		expect(await response.text()).toBe(BODY);
+		expect(await answered(BODY).json()).toEqual(JSON.parse(BODY));
+	});
+
+	it('are waited for when the server says they follow', () => {
+		vi.stubGlobal(
+			'fetch',
+			vi.fn(async () => new Response('{}'))
+		);
+		const doc = page({}, true);
+		Object.defineProperty(doc, 'readyState', { value: 'loading', configurable: true });
+		const startApp = vi.fn();
+		startPage('', new URL(`${ORIGIN}/jobs`), startApp, doc);
+		expect(startApp).not.toHaveBeenCalled();
+		expect(fetch).not.toHaveBeenCalled();
+		// The rest of the page arrives, with the list's answer.
+		const block = page({ [KEY]: BODY }).querySelector('script')!;
+		doc.body.append(doc.importNode(block, true));
+		doc.dispatchEvent(new Event('DOMContentLoaded'));
+		expect(startApp).toHaveBeenCalledTimes(1);
+		expect(fetch).toHaveBeenCalledTimes(1); // the session only
+		expect(takeEarly(new Request(`${ORIGIN}${KEY}`))).toBeDefined();
+	});
+
+	it('start the early requests at once when none follow, and the app once #app is there', () => {
+		vi.stubGlobal(
+			'fetch',
+			vi.fn(async () => new Response('{}'))
+		);
+		const doc = document.implementation.createHTMLDocument('page');
+		Object.defineProperty(doc, 'readyState', { value: 'loading', configurable: true });
+		const startApp = vi.fn();
+		startPage('', new URL(`${ORIGIN}/jobs`), startApp, doc);
+		expect(fetch).toHaveBeenCalledTimes(2);
+		expect(startApp).not.toHaveBeenCalled();
+		doc.body.innerHTML = '<div id="app"></div>';
+		doc.dispatchEvent(new Event('DOMContentLoaded'));
+		expect(startApp).toHaveBeenCalledTimes(1);
 	});
 });

@@ -1,4 +1,4 @@
-import { render, screen, within } from '@testing-library/svelte';
+import { render, screen, waitFor, within } from '@testing-library/svelte';
 import { describe, expect, it, vi } from 'vitest';
 import { jobSummary } from '$lib/testing/fixtures';
 import JobTable from './JobTable.svelte';
@@ -63,6 +63,25 @@ describe('JobTable', () => {
 		expect(onToggle).toHaveBeenCalledWith(jobSummary().id);
 		all.click();
 		expect(onToggleAll).toHaveBeenCalledWith([jobSummary().id, FAILED.id], true);
+	});
+
+	it('shows a screenful of rows first and the rest of the page after', async () => {
+		const jobs = Array.from({ length: 30 }, (_, i) =>
+			jobSummary({ id: `0190f4b2-7c1e-7a3b-9d2e-${String(i).padStart(12, '0')}` })
+		);
+		const onToggleAll = vi.fn();
+		const { rerender } = render(JobTable, { jobs, onToggle: vi.fn(), onToggleAll });
+		expect(screen.getAllByRole('row').slice(1)).toHaveLength(20);
+		// The whole page counts for selecting it all, shown or not yet.
+		screen.getByRole('checkbox', { name: 'Select all jobs on this page' }).click();
+		expect(onToggleAll).toHaveBeenCalledWith(
+			jobs.map((j) => j.id),
+			true
+		);
+		await waitFor(() => expect(screen.getAllByRole('row').slice(1)).toHaveLength(30));
+		// Once there, a new page is shown whole.
+		await rerender({ jobs: jobs.slice(5) });
+		expect(screen.getAllByRole('row').slice(1)).toHaveLength(25);
 	});
 
 	it('shows the empty table head for no jobs', () => {
