@@ -8,6 +8,10 @@ The time is taken in the page: from navigation start (`performance.now()` origin
 MutationObserver sees the first job row (`--row-selector`) in the DOM and visible. JS sizes
 are what the page loaded: on the wire (the server's encoding) and gzipped (-9) for comparison.
 
+`--breakdown` adds where the time went, as medians: the HTML's first and last byte, the last
+byte of the JS and CSS, the API requests made before the first row, and the long tasks (main
+thread busy 50 ms or more at once) before it.
+
 `--reference` measures chancy 0.26's own dashboard the same way (`chancy --app ... worker web`),
 for a side-by-side ratio: it logs in as that dashboard does (a token in localStorage) and
 waits for its job links.
@@ -44,6 +48,30 @@ FIRST_ROW = """
   new MutationObserver(seen).observe(document, options);
 })(%s);
 """
+#: For --breakdown: the page's long tasks (main-thread work of 50 ms or more, in one piece).
+LONG_TASKS = """
+window.__longTasks = [];
+new PerformanceObserver((list) => {
+  for (const e of list.getEntries()) window.__longTasks.push([e.startTime, e.duration]);
+}).observe({ type: 'longtask', buffered: true });
+"""
+#: For --breakdown: where the time went, from the Navigation and Resource Timing entries.
+BREAKDOWN = """(row) => {
+  const nav = performance.getEntriesByType('navigation')[0];
+  const before = performance.getEntriesByType('resource').filter((e) => e.startTime < row);
+  const last = (list) => Math.max(0, ...list.map((e) => e.responseEnd));
+  const api = before.filter((e) => new URL(e.name).pathname.includes('/api/'));
+  return {
+    'HTML first byte': nav.responseStart,
+    'HTML last byte': nav.responseEnd,
+    'JS and CSS last byte': last(before.filter((e) => /\.(js|css)$/.test(e.name))),
+    'API requests before the row': api.length,
+    'last API byte before the row': last(api),
+    'long tasks before the row (ms)': window.__longTasks
+      .filter(([at]) => at < row).reduce((sum, [, d]) => sum + d, 0),
+    'first row visible': row,
+  };
+}"""
 ROW = "table.jobs tbody tr"
 REFERENCE_ROW = 'tbody tr td a[href*="/jobs/"]'
 
@@ -62,6 +90,8 @@ async def one_run(browser: Any, args: argparse.Namespace, url: str) -> dict[str,
         await page.add_init_script(f"localStorage.setItem({key}, {json.dumps(token)})")
     selector = args.row_selector or (REFERENCE_ROW if args.reference else ROW)
     await page.add_init_script(FIRST_ROW % json.dumps(selector))
+    if args.breakdown:
+        await page.add_init_script(LONG_TASKS)
     path = args.path
     scripts: list[Any] = []
     page.on(
@@ -74,6 +104,7 @@ async def one_run(browser: Any, args: argparse.Namespace, url: str) -> dict[str,
         first_row = await page.evaluate("window.__firstRow")
         await asyncio.sleep(0.01)
     await page.wait_for_load_state("networkidle")
+    phases = await page.evaluate(BREAKDOWN, first_row) if args.breakdown else {}
     wire = gzipped = raw = 0
     names = []
     for response in scripts:
@@ -84,7 +115,14 @@ async def one_run(browser: Any, args: argparse.Namespace, url: str) -> dict[str,
         gzipped += len(gzip.compress(body, 9))
         names.append(response.url.rsplit("/", 1)[-1])
     await context.close()
-    return {"first_row_ms": first_row, "files": names, "wire": wire, "gzip": gzipped, "raw": raw}
+    return {
+        "first_row_ms": first_row,
+        "files": names,
+        "wire": wire,
+        "gzip": gzipped,
+        "raw": raw,
+        "phases": phases,
+    }
 
 
 async def main() -> None:
@@ -97,6 +135,9 @@ async def main() -> None:
     parser.add_argument("--chromium", default="/usr/bin/chromium")
     parser.add_argument("--row-selector", help=f"CSS selector of a job row (default {ROW!r})")
     parser.add_argument("--reference", action="store_true", help="measure chancy 0.26's dashboard")
+    parser.add_argument(
+        "--breakdown", action="store_true", help="also the median time of each phase of a load"
+    )
     args = parser.parse_args()
     url = args.url.rstrip("/")
     from playwright.async_api import async_playwright  # here: bench.py imports this module
@@ -122,6 +163,11 @@ async def main() -> None:
         f"first job row visible: median {statistics.median(times):.0f} ms, "
         f"min {min(times):.0f} ms, max {max(times):.0f} ms"
     )
+    if args.breakdown:
+        print("breakdown (medians; ms from navigation start unless said otherwise):")
+        for name in last["phases"]:
+            value = statistics.median(r["phases"][name] for r in runs)
+            print(f"  {name}: {value:.0f}")
 
 
 if __name__ == "__main__":
