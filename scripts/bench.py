@@ -77,7 +77,8 @@ LISTS: dict[str, str] = {
 }
 SUMMARY = "_summary"
 SEARCH_JSON = ROOT / "docs" / "benchmarks-search.json"
-SLOWEST_MD = ROOT / "docs" / "benchmarks-slowest.md"
+#: Measurements made by other scripts, kept as written: appended in this order.
+MEASURED_APART = [ROOT / "docs" / f"benchmarks-{name}.md" for name in ("first-row", "slowest")]
 #: States of the mixed pages ("" is the unfiltered list), and the positions they start from.
 MIXED_STATES = ("", "pending", "running", "retrying", "succeeded", "failed")
 MIXED_DEPTHS = (0.0, 0.2, 0.4, 0.6, 0.8)
@@ -991,8 +992,9 @@ def render(full: dict[str, Any] | None, large: dict[str, Any] | None) -> str:
         lines += _render_large(large)
     if search := read_json(SEARCH_JSON):
         lines += _render_search(search)
-    if SLOWEST_MD.is_file():  # from scripts/bench_slowest.py's output, kept as written
-        lines += ["", SLOWEST_MD.read_text().rstrip()]
+    for part in MEASURED_APART:
+        if part.is_file():
+            lines += ["", part.read_text().rstrip()]
     if not (full or large):
         lines += ["No results yet: run `python scripts/bench.py`."]
     return "\n".join(lines) + "\n"
