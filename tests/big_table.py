@@ -3,9 +3,11 @@ enough that the planner prefers an index wherever one serves, small enough to se
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
+from typing import Any
 
+import psycopg
 from chancy import Chancy
 from psycopg import sql
 
@@ -61,3 +63,23 @@ async def big_jobs_table(dsn: str, prefix: str) -> AsyncIterator[Chancy]:
             await conn.commit()
             await conn.execute(sql.SQL("ANALYZE {}").format(jobs))
         yield app
+
+
+async def explain(
+    app: Chancy, query: str | sql.Composable, params: Sequence[Any] = (), *, analyze: bool = False
+) -> list[dict[str, Any]]:
+    """Every node of the plan of `query`, bound client-side as the API's reads are (see
+    `db.Reader`), run too with `analyze` (the nodes then hold the rows each read)."""
+    how = "ANALYZE, FORMAT JSON" if analyze else "FORMAT JSON"
+    async with app.pool.connection() as conn:
+        cursor = psycopg.AsyncClientCursor(conn)
+        text = query if isinstance(query, str) else query.as_string(conn)
+        await cursor.execute(f"EXPLAIN ({how}) " + text, params)
+        row = await cursor.fetchone()
+    assert row is not None
+    nodes, stack = [], [row[0][0]["Plan"]]
+    while stack:
+        node = stack.pop()
+        nodes.append(node)
+        stack.extend(node.get("Plans", []))
+    return nodes

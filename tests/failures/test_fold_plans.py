@@ -15,7 +15,7 @@ from psycopg import sql
 from chancy_web import Settings
 from chancy_web.failures import fold
 from chancy_web.query import compile_query
-from tests.big_table import big_jobs_table
+from tests.big_table import big_jobs_table, explain
 
 PREFIX = "fplans_"
 
@@ -28,16 +28,7 @@ async def big(dsn: str, chancy: Chancy) -> AsyncIterator[Chancy]:
 
 
 async def _plan(app: Chancy, query: sql.Composable, params: list[Any]) -> list[dict[str, Any]]:
-    async with app.pool.connection() as conn:
-        cursor = await conn.execute(sql.SQL("EXPLAIN (FORMAT JSON) ") + query, params)
-        row = await cursor.fetchone()
-    assert row is not None
-    nodes, stack = [], [row[0][0]["Plan"]]
-    while stack:
-        node = stack.pop()
-        nodes.append(node)
-        stack.extend(node.get("Plans", []))
-    return nodes
+    return await explain(app, query, params)
 
 
 def _scans_of_jobs(nodes: list[dict[str, Any]]) -> list[dict[str, Any]]:

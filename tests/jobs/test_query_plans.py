@@ -24,7 +24,7 @@ from chancy_web.pagination import Cursor
 from chancy_web.query import Selection, compile_query, search_window
 from chancy_web.query.filters import Condition
 from chancy_web.query.qualifiers import id_at
-from tests.big_table import big_jobs_table
+from tests.big_table import big_jobs_table, explain
 
 PREFIX = "plans_"
 
@@ -45,19 +45,9 @@ async def _row(app: Chancy, where: str) -> Any:
         return await cursor.fetchone()
 
 
-async def _plan(app: Chancy, f: JobFilter) -> list[dict[str, Any]]:
+async def _plan(app: Chancy, f: JobFilter, *, analyze: bool = False) -> list[dict[str, Any]]:
     query = queries.list_query(app, f)
-    async with app.pool.connection() as conn:
-        # Client-side binding, as the API's reads do (see `db.Reader`).
-        cursor = psycopg.AsyncClientCursor(conn)
-        await cursor.execute("EXPLAIN (FORMAT JSON) " + query.sql, query.params)
-        row = await cursor.fetchone()
-    nodes, stack = [], [row[0][0]["Plan"]]
-    while stack:
-        node = stack.pop()
-        nodes.append(node)
-        stack.extend(node.get("Plans", []))
-    return nodes
+    return await explain(app, query.sql, query.params, analyze=analyze)
 
 
 async def _variants(app: Chancy) -> dict[str, JobFilter]:
@@ -112,20 +102,6 @@ async def test_every_list_query_uses_an_index_and_never_scans_jobs(big):
         assert any("Index" in n["Node Type"] for n in on_jobs), f"{name}: {on_jobs}"
 
 
-async def _analyze(app: Chancy, f: JobFilter) -> list[dict[str, Any]]:
-    query = queries.list_query(app, f)
-    async with app.pool.connection() as conn:
-        cursor = psycopg.AsyncClientCursor(conn)
-        await cursor.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + query.sql, query.params)
-        row = await cursor.fetchone()
-    nodes, stack = [], [row[0][0]["Plan"]]
-    while stack:
-        node = stack.pop()
-        nodes.append(node)
-        stack.extend(node.get("Plans", []))
-    return nodes
-
-
 async def test_a_state_from_an_old_id_reads_only_that_states_jobs(big):
     """`before=<id>` with an unfinished state: such jobs are all recent, so none is older than
     an id from deep in the table. The page must find that in the state's own index entries,
@@ -135,7 +111,7 @@ async def test_a_state_from_an_old_id_reads_only_that_states_jobs(big):
     for state in ("pending", "retrying", "running", "failed"):
         for conditions in ((), (Condition("queue", "=", "billing"),)):
             f = JobFilter(limit=50, state=state, before=deep[0], conditions=conditions)  # type: ignore[arg-type]
-            nodes = await _analyze(big, f)
+            nodes = await _plan(big, f, analyze=True)
             on_jobs = [n for n in nodes if n.get("Relation Name") == jobs]
             used = {n.get("Index Name") for n in on_jobs}
             assert used and f"{PREFIX}jobs_pkey" not in used, (state, conditions, on_jobs)
@@ -212,17 +188,7 @@ async def test_a_search_past_the_statement_timeout_says_it_timed_out(big):
 
 
 async def _plan_of(app: Chancy, query: Any, params: Any = ()) -> list[dict[str, Any]]:
-    async with app.pool.connection() as conn:
-        cursor = psycopg.AsyncClientCursor(conn)
-        await cursor.execute(sql.SQL("EXPLAIN (FORMAT JSON) ") + query, params)
-        row = await cursor.fetchone()
-    assert row is not None
-    nodes, stack = [], [row[0][0]["Plan"]]
-    while stack:
-        node = stack.pop()
-        nodes.append(node)
-        stack.extend(node.get("Plans", []))
-    return nodes
+    return await explain(app, query, params)
 
 
 async def test_function_list_is_a_skip_scan_of_the_func_index(big):

@@ -10,7 +10,6 @@ from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import psycopg
 import pytest
 from chancy import Chancy
 
@@ -18,7 +17,7 @@ from chancy_web import Settings
 from chancy_web.db import Reader
 from chancy_web.metrics import queries
 from chancy_web.metrics.queries import SlowestFilter
-from tests.big_table import big_jobs_table
+from tests.big_table import big_jobs_table, explain
 
 PREFIX = "splans_"
 #: The default bound, and one far below each state's jobs in the table (234k succeeded,
@@ -48,18 +47,7 @@ def _index(node: dict[str, Any]) -> str | None:
 
 async def _plan(app: Chancy, f: SlowestFilter, analyze: bool = False) -> list[dict[str, Any]]:
     query, params = queries.slowest_query(app, f)
-    async with app.pool.connection() as conn:
-        # Client-side binding, as the API's reads do (see `db.Reader`).
-        cursor = psycopg.AsyncClientCursor(conn)
-        how = "ANALYZE, FORMAT JSON" if analyze else "FORMAT JSON"
-        await cursor.execute(f"EXPLAIN ({how}) " + query.as_string(conn), params)
-        row = await cursor.fetchone()
-    assert row is not None
-    nodes, stack = [], [row[0][0]["Plan"]]
-    while stack:
-        node = stack.pop()
-        nodes.append(node)
-        stack.extend(node.get("Plans", []))
+    nodes = await explain(app, query, params, analyze=analyze)
     return [n for n in nodes if n.get("Relation Name") == f"{PREFIX}jobs"]
 
 
