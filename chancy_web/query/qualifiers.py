@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 from uuid import UUID
 
 from psycopg import sql
@@ -218,6 +218,25 @@ def integer_column(name: str) -> Callable[[Term, Env], Clause]:
 
 # Times ------------------------------------------------------------------------------------
 
+T = TypeVar("T")
+
+
+def range_bounds(
+    value: Value, parse: Callable[[str, int], T], expected: list[str]
+) -> list[tuple[str, T]]:
+    """`a..b` as bounds: from `a`, under `b`; either side may be left out, not both. `parse`
+    reads one side from its text and its position in the query."""
+    low_text, high_text = value.text.split("..", 1)
+    bounds: list[tuple[str, T]] = []
+    if low_text:
+        bounds.append((">=", parse(low_text, value.position)))
+    if high_text:
+        bounds.append(("<", parse(high_text, value.position + len(low_text) + 2)))
+    if not bounds:
+        raise QueryError("A range needs a bound", value.position, expected)
+    return bounds
+
+
 TIME_EXPECTED = ["a relative time (-15m, -2h, -7d)", "an ISO 8601 date or time"]
 
 
@@ -255,14 +274,9 @@ def time_column(name: str) -> Callable[[Term, Env], Clause]:
         _check_op(value, ("", *_COMPARE))
         bounds: list[tuple[str, datetime]] = []
         if not value.op and ".." in value.text:
-            low_text, high_text = value.text.split("..", 1)
-            if low_text:
-                bounds.append((">=", parse_time(low_text, value.position, env.now)[0]))
-            if high_text:
-                at = value.position + len(low_text) + 2
-                bounds.append(("<", parse_time(high_text, at, env.now)[0]))
-            if not bounds:
-                raise QueryError("A range needs a bound", value.position, TIME_EXPECTED)
+            bounds = range_bounds(
+                value, lambda text, at: parse_time(text, at, env.now)[0], TIME_EXPECTED
+            )
         else:
             moment, span = parse_time(value.text, value.position, env.now)
             if value.op:
@@ -295,7 +309,7 @@ def time_column(name: str) -> Callable[[Term, Env], Clause]:
 
 DURATION_EXPECTED = ["a duration (250ms, 2s, 1.5m, 1h)"]
 _DURATION = re.compile(r"(\d{1,9}(?:\.\d{1,6})?)(ms|s|m|h)")
-_DURATION_UNITS = {"ms": "milliseconds", "s": "seconds", "m": "minutes", "h": "hours"}
+_DURATION_UNITS = {"ms": "milliseconds", **_UNITS}  # the pattern allows ms, s, m and h
 
 #: How long a job ran: a finished job from its start to its end, a running one from its start
 #: until the query's moment (its first placeholder). Chancy sets `completed_at` only when a job
@@ -328,14 +342,7 @@ def compile_duration(term: Term, env: Env) -> Clause:
     if value.op:
         bounds.append((value.op, parse_duration(value.text, value.position)))
     elif ".." in value.text:
-        low_text, high_text = value.text.split("..", 1)
-        if low_text:
-            bounds.append((">=", parse_duration(low_text, value.position)))
-        if high_text:
-            at = value.position + len(low_text) + 2
-            bounds.append(("<", parse_duration(high_text, at)))
-        if not bounds:
-            raise QueryError("A range needs a bound", value.position, DURATION_EXPECTED)
+        bounds = range_bounds(value, parse_duration, DURATION_EXPECTED)
     else:
         raise QueryError(
             f"A duration needs a comparison: duration:>{value.text} or duration:<{value.text}",
