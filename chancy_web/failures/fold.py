@@ -81,10 +81,6 @@ _PASSES = {
         "j.state = 'failed' AND (j.completed_at, j.id) > (%s, %s)",
         "j.completed_at, j.id",
     ),
-    "retrying": (
-        "j.state = 'retrying' AND (j.scheduled_at, j.id) > (%s, %s)",
-        "j.scheduled_at, j.id",
-    ),
     "backfill": (
         "j.state = 'failed' AND (j.completed_at, j.id) < (%s, %s)",
         "j.completed_at DESC, j.id DESC",
@@ -118,6 +114,11 @@ _RETRYING_QUERY = (
 
 
 def _pass_query(chancy: Chancy, kind: str) -> sql.Composed:
+    """The query of a pass: `live`, `backfill` or `retrying` (`_RETRYING_QUERY`)."""
+    if kind == "retrying":
+        return sql.SQL(_RETRYING_QUERY).format(  # type: ignore[arg-type]  # constant text
+            jobs=table(chancy, "jobs"), folded=table(chancy, "web_failure_jobs")
+        )
     where, order = _PASSES[kind]
     return sql.SQL(
         "SELECT " + _JOB_COLUMNS + " FROM {jobs} j LEFT JOIN {folded} f ON f.job_id = j.id"
@@ -363,11 +364,8 @@ class Retrying:
 async def _read_retrying(
     conn: AsyncConnection, chancy: Chancy, at: datetime, id_: UUID, limit: int
 ) -> Retrying:
-    query = sql.SQL(_RETRYING_QUERY).format(  # type: ignore[arg-type]  # constant text
-        jobs=table(chancy, "jobs"), folded=table(chancy, "web_failure_jobs")
-    )
     async with conn.cursor(row_factory=dict_row) as cursor:
-        await cursor.execute(query, (at, id_, limit))
+        await cursor.execute(_pass_query(chancy, "retrying"), (at, id_, limit))
         rows = await cursor.fetchall()
         await cursor.execute("SELECT now() AS now")
         now = await cursor.fetchone()
