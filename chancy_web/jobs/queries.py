@@ -20,6 +20,7 @@ from psycopg.rows import tuple_row
 from chancy_web.db import Reader, render, table
 from chancy_web.jobs.filters import JobFilter
 from chancy_web.jobs.schemas import JOB_STATES, JobDetail, JobRow, JobState, JobSummary
+from chancy_web.migrations.indexes import NOT_BY_STATE_ID
 from chancy_web.pagination import Cursor, Direction, Page, keyset_page
 from chancy_web.query import Selection
 from chancy_web.query.columns import ERROR
@@ -137,7 +138,7 @@ def list_query(chancy: Chancy, f: JobFilter, search: Selection | None = None) ->
     # jobs to be spread evenly through it; unfinished jobs are all recent, so from an old id
     # that walk reads every older job to find none. Sorting by (state, id) asks for the
     # index's order; `= ANY` keeps the planner from dropping state from that sort as a constant.
-    by_state_id = order.column is None and f.state is not None and f.state != "succeeded"
+    by_state_id = order.column is None and f.state not in (None, NOT_BY_STATE_ID)
     if by_state_id:
         where.append("state = ANY(%s)")
         params.append([f.state])

@@ -19,6 +19,8 @@ from psycopg import AsyncConnection, sql
 
 log = logging.getLogger("chancy_web")
 
+#: The state `web_jobs_state_id` leaves out (see there); `jobs.queries` pages it by the primary key.
+NOT_BY_STATE_ID = "succeeded"
 #: Index name (without prefix) -> columns and predicate, on the jobs table.
 JOB_INDEXES = {
     "web_jobs_finished": (
@@ -31,7 +33,7 @@ JOB_INDEXES = {
     # index, Postgres walks the primary key through every older job to find there are none
     # (0.5 s at 1M jobs). Succeeded jobs are left out: they are most of the table, and the
     # primary key finds them at every depth.
-    "web_jobs_state_id": "(state, id) WHERE state <> 'succeeded'",
+    "web_jobs_state_id": f"(state, id) WHERE state <> '{NOT_BY_STATE_ID}'",
     # The jobs a cron schedule produced, newest first (Chancy's own unique_key index covers
     # only unfinished jobs).
     "web_jobs_unique_key": "(unique_key, id DESC) WHERE unique_key IS NOT NULL",
