@@ -21,6 +21,8 @@ from typing import Generic, TypeVar
 from psycopg import AsyncConnection
 from psycopg.rows import tuple_row
 
+from chancy_web.tasks import cancel_until_done
+
 log = logging.getLogger(__name__)
 
 #: What a step is given: the app's `chancy_web.context.WebContext` (generic here so that this
@@ -58,9 +60,7 @@ class Background(Generic[C]):
             self._tasks.append(asyncio.create_task(self._loop(job), name=f"chancy-web {job.name}"))
 
     async def stop(self) -> None:
-        for task in self._tasks:
-            task.cancel()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
+        await cancel_until_done(self._tasks)
         self._tasks.clear()
         self._wakers.clear()
 
@@ -88,7 +88,8 @@ class Background(Generic[C]):
                 await asyncio.sleep(0)  # let requests in between pieces
                 continue
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(waker.wait(), timeout=delay)
+                async with asyncio.timeout(delay):  # not wait_for: see chancy_web.tasks
+                    await waker.wait()
 
 
 def lock_key(name: str) -> int:

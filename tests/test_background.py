@@ -82,3 +82,26 @@ def test_lock_keys_are_stable_signed_64_bit_integers():
     key = lock_key("failures.fold")
     assert key == lock_key("failures.fold") != lock_key("bulk.run")
     assert -(2**63) <= key < 2**63
+
+
+async def test_stop_ends_a_step_that_lost_its_cancellation(chancy: Chancy):
+    """Python 3.11's `asyncio.wait_for` (psycopg_pool waits for connections with it) drops a
+    cancellation that arrives as its wait ends; the step then carries on as if not cancelled.
+    Stopping must still end the job, not wait for it for ever (the app's shutdown hung so)."""
+    started = asyncio.Event()
+    lost = []
+
+    async def step(_: WebContext) -> bool:
+        started.set()
+        try:
+            await asyncio.sleep(3600)
+        except asyncio.CancelledError:
+            lost.append(True)  # as wait_for does when the connection came at the same time
+        return False
+
+    background = Background(context(chancy), [BackgroundJob("deaf", step, interval_s=3600)])
+    background.start()
+    await asyncio.wait_for(started.wait(), 5)
+    async with asyncio.timeout(5):
+        await background.stop()
+    assert lost == [True]

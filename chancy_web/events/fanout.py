@@ -114,7 +114,8 @@ class Subscription:
         if not self._buffer and self._closed is None:
             self._wake.clear()
             try:
-                await asyncio.wait_for(self._wake.wait(), wait_s)
+                async with asyncio.timeout(wait_s):  # not wait_for: see chancy_web.tasks
+                    await self._wake.wait()
             except TimeoutError:
                 return None
         if not self._buffer:

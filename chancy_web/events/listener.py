@@ -38,6 +38,7 @@ from chancy_web.events.schemas import (
     StreamListener,
     StreamOpen,
 )
+from chancy_web.tasks import cancel_until_done
 
 log = logging.getLogger("chancy_web.events")
 #: Why a stream ends when its session does.
@@ -129,7 +130,8 @@ class EventListener:
 
     async def wait_connected(self, within_s: float) -> bool:
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._connected.wait(), within_s)
+            async with asyncio.timeout(within_s):  # not wait_for: see chancy_web.tasks
+                await self._connected.wait()
         return self._connected.is_set()
 
     def close_streams(self, reason: str = "The server is shutting down") -> None:
@@ -149,9 +151,7 @@ class EventListener:
         self.close_streams(reason)
         self._coalescer.cancel()
         if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+            await cancel_until_done([self._task])
 
     # subscriptions
 
