@@ -56,7 +56,7 @@ new PerformanceObserver((list) => {
 }).observe({ type: 'longtask', buffered: true });
 """
 #: For --breakdown: where the time went, from the Navigation and Resource Timing entries.
-BREAKDOWN = """(row) => {
+BREAKDOWN = r"""(row) => {
   const nav = performance.getEntriesByType('navigation')[0];
   const before = performance.getEntriesByType('resource').filter((e) => e.startTime < row);
   const last = (list) => Math.max(0, ...list.map((e) => e.responseEnd));
