@@ -78,7 +78,9 @@ LISTS: dict[str, str] = {
 SUMMARY = "_summary"
 SEARCH_JSON = ROOT / "docs" / "benchmarks-search.json"
 #: Measurements made by other scripts, kept as written: appended in this order.
-MEASURED_APART = [ROOT / "docs" / f"benchmarks-{name}.md" for name in ("first-row", "slowest")]
+MEASURED_APART = [
+    ROOT / "docs" / f"benchmarks-{name}.md" for name in ("first-row", "slowest", "failures")
+]
 #: States of the mixed pages ("" is the unfiltered list), and the positions they start from.
 MIXED_STATES = ("", "pending", "running", "retrying", "succeeded", "failed")
 MIXED_DEPTHS = (0.0, 0.2, 0.4, 0.6, 0.8)
@@ -666,6 +668,11 @@ class RawConnection:
     1,200 req/s, and every ratio above 3x would be the client's. This one costs a tenth of
     that, like `wrk`, so the servers are what is measured. GET only, no redirects, bodies by
     Content-Length or chunked; the same headers (the login's bearer token) for every request.
+
+    Like any HTTP client, it asks again on a new connection when a kept-alive one turns out to
+    have been closed by the server before answering (both servers close connections idle for
+    5 s, as between two passes): counted as errors, those made every pass's first requests
+    look failed, in both servers.
     """
 
     def __init__(self, base_url: str, headers: dict[str, str]) -> None:
@@ -677,6 +684,18 @@ class RawConnection:
         self._writer: asyncio.StreamWriter | None = None
 
     async def get(self, path: str) -> tuple[int, bytes]:
+        reused = self._writer is not None
+        try:
+            return await self._get(path)
+        except asyncio.IncompleteReadError as exc:
+            if not reused or exc.partial:
+                raise
+        except ConnectionResetError:
+            if not reused:
+                raise
+        return await self._get(path)  # the server had closed the idle connection: once more
+
+    async def _get(self, path: str) -> tuple[int, bytes]:
         if self._writer is None:
             self._reader, self._writer = await asyncio.open_connection(self.host, self.port)
         reader, writer = self._reader, self._writer
