@@ -79,7 +79,7 @@ SUMMARY = "_summary"
 SEARCH_JSON = ROOT / "docs" / "benchmarks-search.json"
 #: Measurements made by other scripts, kept as written: appended in this order.
 MEASURED_APART = [
-    ROOT / "docs" / f"benchmarks-{name}.md" for name in ("first-row", "slowest", "failures")
+    ROOT / "docs" / f"benchmarks-{name}.md" for name in ("first-row", "slowest", "failures", "bulk")
 ]
 #: States of the mixed pages ("" is the unfiltered list), and the positions they start from.
 MIXED_STATES = ("", "pending", "running", "retrying", "succeeded", "failed")
